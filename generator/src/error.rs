@@ -1,0 +1,39 @@
+//! Errors of the generator. Each says what is wrong and where (file and JSON pointer).
+
+use crate::load::model::Origin;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+
+    #[error("{file}: invalid JSON at line {line}, column {column}: {message}")]
+    InvalidJson { file: String, line: usize, column: usize, message: String },
+
+    #[error("{file}: not a Swagger 2.0 or OpenAPI 3.0 document (expected a top-level \"swagger\": \"2.0\" or \"openapi\": \"3.0.x\" field)")]
+    UnknownFormat { file: String },
+
+    #[error("{origin}: invalid OpenAPI 3.0 document: {message}")]
+    InvalidOpenApi { origin: Origin, message: String },
+
+    #[error("{origin}: dangling $ref {reference:?}: no such definition")]
+    DanglingRef { origin: Origin, reference: String },
+
+    #[error("{origin}: unsupported schema: {message}")]
+    Unsupported { origin: Origin, message: String },
+
+    #[error("{origin}: definition {name:?} differs between documents ({other} has another shape)")]
+    Conflict { origin: Origin, name: String, other: String },
+
+    #[error("no spec given and the default {path} was not found; pass --spec PATH")]
+    NoSpec { path: PathBuf },
+
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+
+    #[error("internal error: generated code for {file} did not parse: {message}")]
+    Format { file: String, message: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

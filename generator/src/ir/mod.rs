@@ -1,0 +1,224 @@
+//! The intermediate representation: the API as Kubernetes sees it (types with Rust names,
+//! resources with their group/version/kind/plural/scope/verbs, operations with typed
+//! parameters). Built from the loaded spec by [`build`]; emission reads only this.
+
+pub mod build;
+pub mod names;
+pub mod special;
+
+use std::collections::BTreeMap;
+
+pub use crate::load::model::Gvk;
+
+/// The whole API.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Api {
+    /// Every type by definition name (`io.k8s.api.core.v1.Secret`).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Every REST resource, sorted by group, version and plural.
+    pub resources: Vec<Resource>,
+    /// Every operation, sorted by operationId.
+    pub operations: Vec<Operation>,
+    /// The upstream-bug fixups that changed something, by name.
+    pub fixups_applied: Vec<String>,
+}
+
+/// A Rust path: the module segments below the crate root and the item's name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RustPath {
+    pub module: Vec<String>,
+    pub name: String,
+}
+
+/// One emitted type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    pub def_name: String,
+    pub path: RustPath,
+    pub doc: Option<String>,
+    pub shape: Shape,
+    /// Every `x-kubernetes-group-version-kind` the definition declares.
+    pub gvks: Vec<Gvk>,
+    /// Set when the type has exactly one group/version/kind and `apiVersion`/`kind` fields:
+    /// those fields then hold no value but are written from constants on serialization.
+    pub type_meta: Option<Gvk>,
+}
+
+/// What a type is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    /// A struct with named fields (possibly none).
+    Struct { fields: Vec<Field> },
+    /// A Kubernetes special type implemented by the runtime; the definition's module
+    /// re-exports it so its spec path still names it.
+    Special(TypeRef),
+    /// A definition that is only another type, e.g. arbitrary JSON (`RawExtension`).
+    Alias(TypeRef),
+}
+
+/// One struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The JSON name.
+    pub wire: String,
+    /// The Rust identifier (no `r#`).
+    pub ident: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+    /// Marked required by the spec: always serialized; a missing or null value
+    /// deserializes as the default, as real servers do omit them.
+    pub required: bool,
+    /// Stored behind a `Box` because the type contains itself through this field.
+    pub boxed: bool,
+    pub role: FieldRole,
+}
+
+/// What a field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldRole {
+    Data,
+    /// The `apiVersion` of a type with fixed type metadata: written from a constant.
+    ApiVersion,
+    /// The `kind` of a type with fixed type metadata: written from a constant.
+    Kind,
+}
+
+/// The type of a field, parameter, body or response.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    Bool,
+    I32,
+    I64,
+    F64,
+    String,
+    /// `format: byte`: base64 on the wire, bytes in Rust.
+    Bytes,
+    IntOrString,
+    Quantity,
+    /// RFC 3339 with seconds.
+    Time,
+    /// RFC 3339 with microseconds.
+    MicroTime,
+    /// Any JSON value.
+    Json,
+    Vec(Box<TypeRef>),
+    /// `additionalProperties`: a map with string keys.
+    Map(Box<TypeRef>),
+    /// A definition, by name.
+    Named(String),
+    /// May be `null` where it appears (map values and list items of Time: Go writes a zero
+    /// `metav1.Time` as `null`).
+    Nullable(Box<TypeRef>),
+}
+
+/// Namespaced or cluster-wide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    Namespaced,
+    Cluster,
+}
+
+/// A REST resource: a plural URL segment in a group-version, served for one kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    pub gvk: Gvk,
+    pub plural: String,
+    pub scope: Scope,
+    /// The definition of its kind.
+    pub type_def: String,
+    /// The definition of its list kind, if it can be listed.
+    pub list_def: Option<String>,
+    /// Kubernetes verbs, in the canonical order of [`VERBS`].
+    pub verbs: Vec<String>,
+    pub subresources: Vec<Subresource>,
+}
+
+/// Verbs in the order they are listed.
+pub const VERBS: [&str; 8] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+/// A subresource such as `status`, `scale`, `log`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subresource {
+    pub name: String,
+    pub verbs: Vec<String>,
+    /// The kind the subresource speaks, if the spec says (`Scale`, `Eviction`, ...).
+    pub gvk: Option<Gvk>,
+}
+
+/// Where a parameter goes.
+pub use crate::load::model::ParamLocation;
+
+/// One operation parameter (not the body).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub wire: String,
+    pub ident: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+/// The request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BodyDef {
+    pub ty: TypeRef,
+    pub required: bool,
+    pub media_types: Vec<String>,
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub id: String,
+    /// The snake_case function name.
+    pub ident: String,
+    pub method: String,
+    pub path: String,
+    pub doc: Option<String>,
+    /// `x-kubernetes-action`.
+    pub action: Option<String>,
+    pub gvk: Option<Gvk>,
+    /// The resource the path addresses: (group, version, plural), if it is a resource path.
+    pub resource: Option<ResourceKey>,
+    pub subresource: Option<String>,
+    /// Served through the deprecated `/watch/` path prefix.
+    pub legacy_watch_path: bool,
+    pub params: Vec<Param>,
+    pub body: Option<BodyDef>,
+    /// (status, type) pairs; `None` for responses without a schema.
+    pub responses: Vec<(String, Option<TypeRef>)>,
+    pub produces: Vec<String>,
+    pub deprecated: bool,
+}
+
+/// (group, version, plural).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceKey {
+    pub group: String,
+    pub version: String,
+    pub plural: String,
+}
+
+impl Api {
+    pub fn type_def(&self, def_name: &str) -> Option<&TypeDef> {
+        self.types.get(def_name)
+    }
+
+    /// The resource whose kind is this definition.
+    pub fn resource_of(&self, def_name: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.type_def == def_name)
+    }
+
+    /// Leaf modules (those holding types) with their types, in path order.
+    pub fn modules(&self) -> BTreeMap<Vec<String>, Vec<&TypeDef>> {
+        let mut out: BTreeMap<Vec<String>, Vec<&TypeDef>> = BTreeMap::new();
+        for t in self.types.values() {
+            out.entry(t.path.module.clone()).or_default().push(t);
+        }
+        for types in out.values_mut() {
+            types.sort_by(|a, b| a.path.name.cmp(&b.path.name));
+        }
+        out
+    }
+}

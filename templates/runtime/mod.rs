@@ -1,0 +1,16 @@
+//! Runtime support for the generated models: Kubernetes' special types, the resource traits and
+//! serde helpers. Copied verbatim from k8s-packgen's `templates/runtime/`.
+
+mod byte_string;
+mod int_or_string;
+mod quantity;
+#[doc(hidden)]
+pub mod serde_helpers;
+mod time;
+mod type_meta;
+
+pub use byte_string::ByteString;
+pub use int_or_string::IntOrString;
+pub use quantity::Quantity;
+pub use time::{MicroTime, Time};
+pub use type_meta::{ApiVersion, Kind, Resource, Scope, TypeMeta};
