@@ -37,11 +37,13 @@ fn main() -> ExitCode {
 
 fn run(spec: &Path, out: &Path) -> Result<usize, String> {
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut found = Vec::new();
     collect(&value, &mut String::new(), &mut HashSet::new(), &mut found);
 
-    let mut sugared = String::from("//! One item per distinct description of the spec.\n\npub mod attr;\n");
+    let mut sugared =
+        String::from("//! One item per distinct description of the spec.\n\npub mod attr;\n");
     let mut attr = String::from("//! The same items, documented with raw `#[doc]` attributes.\n");
     for (n, (pointer, description)) in found.iter().enumerate() {
         let lines = docs::doc_lines(description);
@@ -75,7 +77,12 @@ fn run(spec: &Path, out: &Path) -> Result<usize, String> {
 
 /// Every string under a `description` key, with the JSON pointer where it first occurs.
 /// Objects that merely have a property called `description` are walked into, not collected.
-fn collect(value: &Value, pointer: &mut String, seen: &mut HashSet<String>, found: &mut Vec<(String, String)>) {
+fn collect(
+    value: &Value,
+    pointer: &mut String,
+    seen: &mut HashSet<String>,
+    found: &mut Vec<(String, String)>,
+) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {

@@ -19,13 +19,16 @@ pub fn format_files(files: BTreeMap<String, FileContent>, info: &CrateInfo) -> R
     files.iter().map(|(path, content)| format_one(path, content, &header)).collect()
 }
 
+/// Formats a token stream of items as a Rust file (no header).
+pub fn format_tokens(tokens: proc_macro2::TokenStream, file: &str) -> Result<String> {
+    let parsed: syn::File =
+        syn::parse2(tokens).map_err(|e| Error::Format { file: file.to_string(), message: e.to_string() })?;
+    Ok(prettyplease::unparse(&parsed))
+}
+
 fn format_one(path: &str, content: &FileContent, header: &str) -> Result<(String, String)> {
     let text = match content {
-        FileContent::Rust(tokens) => {
-            let file: syn::File = syn::parse2(tokens.clone())
-                .map_err(|e| Error::Format { file: path.to_string(), message: e.to_string() })?;
-            format!("// {header}\n\n{}", prettyplease::unparse(&file))
-        }
+        FileContent::Rust(tokens) => format!("// {header}\n\n{}", format_tokens(tokens.clone(), path)?),
         FileContent::Text { text, comment: Some(marker) } => format!("{marker} {header}\n\n{text}"),
         FileContent::Text { text, comment: None } => text.clone(),
     };

@@ -17,7 +17,6 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     for piece in split_fences(&text) {
         match piece {
             Piece::Prose(line) if line.trim().is_empty() => {
-                lists.clear();
                 paragraph_start = true;
                 if out.last().is_some_and(|last| !last.is_empty()) {
                     out.push(String::new());
@@ -85,34 +84,28 @@ fn split_fences(text: &str) -> Vec<Piece> {
     for (i, line) in lines.iter().enumerate() {
         let mut rest: &str = line;
         loop {
-            match code.take() {
-                Some(mut block) => match backtick_runs(rest).into_iter().find(|&(_, n)| n >= 3) {
-                    Some((start, n)) => {
-                        if !rest[..start].trim().is_empty() {
-                            block.push(code_line(&rest[..start]));
-                        }
-                        push_code(&mut pieces, block);
-                        rest = rest[start + n..].trim_start();
-                    }
-                    None => {
-                        block.push(code_line(rest));
-                        code = Some(block);
-                        break;
-                    }
-                },
-                None => match opening_fence(rest, fence_after[i]) {
-                    Some((start, n)) => {
-                        if !rest[..start].trim().is_empty() {
-                            pieces.push(Piece::Prose(rest[..start].to_string()));
-                        }
-                        code = Some(Vec::new());
-                        rest = skip_info_string(&rest[start + n..]).trim_start();
-                    }
-                    None => {
-                        pieces.push(Piece::Prose(rest.to_string()));
-                        break;
-                    }
-                },
+            if let Some(mut block) = code.take() {
+                let Some((start, n)) = backtick_runs(rest).into_iter().find(|&(_, n)| n >= 3)
+                else {
+                    block.push(code_line(rest));
+                    code = Some(block);
+                    break;
+                };
+                if !rest[..start].trim().is_empty() {
+                    block.push(code_line(&rest[..start]));
+                }
+                push_code(&mut pieces, block);
+                rest = rest[start + n..].trim_start();
+            } else {
+                let Some((start, n)) = opening_fence(rest, fence_after[i]) else {
+                    pieces.push(Piece::Prose(rest.to_string()));
+                    break;
+                };
+                if !rest[..start].trim().is_empty() {
+                    pieces.push(Piece::Prose(rest[..start].to_string()));
+                }
+                code = Some(Vec::new());
+                rest = skip_info_string(&rest[start + n..]).trim_start();
             }
             if rest.is_empty() {
                 break;
@@ -221,21 +214,17 @@ struct Item<'a> {
     text: &'a str,
 }
 
-/// Recognises a list item the way CommonMark does: `-`, `*`, `+` or up to nine digits and `.`
+/// Recognises a list item the way Markdown does: `-`, `*`, `+` or up to nine digits and `.`
 /// or `)`, then a space and some text.
 fn list_item(body: &str) -> Option<Item<'_>> {
     let bytes = body.as_bytes();
-    let (kind, len) = match bytes.first()? {
-        b @ (b'-' | b'*' | b'+') => (Marker::Bullet(*b), 1),
-        _ => {
-            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-            match bytes.get(digits) {
-                Some(d @ (b'.' | b')')) if (1..=9).contains(&digits) => {
-                    (Marker::Ordered(*d), digits + 1)
-                }
-                _ => return None,
-            }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (kind, len) = match (bytes.first()?, bytes.get(digits)) {
+        (b @ (b'-' | b'*' | b'+'), _) => (Marker::Bullet(*b), 1),
+        (_, Some(d @ (b'.' | b')'))) if (1..=9).contains(&digits) => {
+            (Marker::Ordered(*d), digits + 1)
         }
+        _ => return None,
     };
     let after = &body[len..];
     let text = after.trim_start_matches(' ');
@@ -254,9 +243,18 @@ fn list_item(body: &str) -> Option<Item<'_>> {
 /// Lays out one prose line. Indentation in a description is not meaningful Markdown (four
 /// spaces or a tab would make a code block, that is a doctest), so lines are de-indented; list
 /// items keep their nesting and the lines that continue them are indented to the item's text.
+/// After a blank line, a line indented at least as far as an open item's text is a new
+/// paragraph of that item, as in Markdown; anything less indented ends the list.
 fn prose_line(line: &str, lists: &mut Vec<Level>, paragraph_start: bool) -> String {
     let indent = indent_width(line);
     let body = line.trim().replace('\t', " ");
+    if paragraph_start {
+        let open = lists
+            .iter()
+            .take_while(|level| indent >= level.content)
+            .count();
+        lists.truncate(open);
+    }
     if is_rule_like(&body) {
         return pad(lists) + &escape_all(&body);
     }
@@ -269,7 +267,7 @@ fn prose_line(line: &str, lists: &mut Vec<Level>, paragraph_start: bool) -> Stri
 }
 
 /// Places a list item under, beside or after the open items, or returns `None` where
-/// CommonMark would read it as a continuation: an ordered list not starting at 1 cannot
+/// Markdown would read it as a continuation: an ordered list not starting at 1 cannot
 /// interrupt a paragraph.
 fn list_line(
     mut item: Item<'_>,
@@ -298,7 +296,12 @@ fn list_line(
         out.push(' ');
         let content = indent + item.marker.len() + item.gap.min(4);
         column += item.marker.len() + 1;
-        lists.push(Level { indent, content, column, kind: item.kind });
+        lists.push(Level {
+            indent,
+            content,
+            column,
+            kind: item.kind,
+        });
         indent = content;
         if is_rule_like(item.text) {
             out.push_str(&escape_all(item.text));
@@ -317,7 +320,7 @@ fn pad(lists: &[Level]) -> String {
     " ".repeat(lists.last().map_or(0, |level| level.column))
 }
 
-/// Indentation width with CommonMark's tab stops of four.
+/// Indentation width with Markdown's tab stops of four.
 fn indent_width(line: &str) -> usize {
     let mut width = 0;
     for c in line.chars() {
@@ -330,9 +333,13 @@ fn indent_width(line: &str) -> usize {
     width
 }
 
-/// Lines made only of `-`, `*`, `_` or `=` are thematic breaks or setext heading underlines.
+/// Lines made only of `-`, `*`, `_`, `=`, `|` and `:` are thematic breaks, setext heading
+/// underlines or table delimiter rows.
 fn is_rule_like(body: &str) -> bool {
-    body.chars().any(|c| c != ' ') && body.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | ' '))
+    body.chars().any(|c| c != ' ')
+        && body
+            .chars()
+            .all(|c| matches!(c, '-' | '*' | '_' | '=' | '|' | ':' | ' '))
 }
 
 fn escape_all(body: &str) -> String {
@@ -347,7 +354,7 @@ fn escape_all(body: &str) -> String {
 }
 
 /// A line that looks like a list item but is not one (an empty item, or an ordered item that
-/// CommonMark does not let interrupt a paragraph) gets its marker escaped so it stays text.
+/// Markdown does not let interrupt a paragraph) gets its marker escaped so it stays text.
 fn escape_marker(body: &str) -> String {
     let bytes = body.as_bytes();
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -380,7 +387,7 @@ fn escape_inline(s: &str) -> String {
     out
 }
 
-/// Byte ranges of the code spans of a line, paired the way CommonMark pairs backtick runs.
+/// Byte ranges of the code spans of a line, paired the way Markdown pairs backtick runs.
 fn code_spans(s: &str) -> Vec<(usize, usize)> {
     let runs = backtick_runs(s);
     let mut spans = Vec::new();
@@ -399,7 +406,7 @@ fn code_spans(s: &str) -> Vec<(usize, usize)> {
 }
 
 /// Escapes `s[from..to]`, text outside code spans. Markdown syntax that would change what
-/// the prose says is escaped: links and footnotes (`[`), HTML (`<`), emphasis (`*`, `_`),
+/// the prose says is escaped: links, images and footnotes (`[`, `![`), HTML (`<`), emphasis (`*`, `_`),
 /// strikethrough (`~`), escapes (`\`), entities (`&`), headings (`#`) and `--`, which smart
 /// punctuation turns into a dash. Bare URLs become autolinks (`rustdoc::bare_urls`); existing
 /// autolinks and `[text](https://...)` links are kept.
@@ -431,10 +438,14 @@ fn escape_text(s: &str, from: usize, to: usize, out: &mut String) {
         let next = s[i + c.len_utf8()..].chars().next();
         let escape = match c {
             '\\' | '[' | ']' | '<' | '>' | '*' | '~' | '`' => true,
-            '_' => !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
+            '_' => {
+                !(prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric))
+            }
             '-' => prev == Some('-'),
             '#' => i == 0,
             '&' => looks_like_entity(&rest[1..]),
+            '!' => next == Some('['),
             _ => false,
         };
         if escape {
@@ -461,8 +472,7 @@ fn url_len(s: &str) -> Option<usize> {
         .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
         .map_or(s.len(), |n| scheme + n);
     let mut url = &s[..end];
-    loop {
-        let Some(last) = url.chars().next_back() else { break };
+    while let Some(last) = url.chars().next_back() {
         let unbalanced = |open: char, close: char| {
             last == close && url.matches(open).count() < url.matches(close).count()
         };
@@ -585,6 +595,10 @@ mod tests {
             [r"see <https://e.io/a> and [JSON patch](https://jsonpatch.com/) \[x\]"]
         );
         assert_eq!(
+            lines("![logo](https://e.io/a.png)"),
+            [r"\![logo](https://e.io/a.png)"]
+        );
+        assert_eq!(
             lines("[SEC 1, <v2>](https://e.io/a_(b)) ok"),
             [r"[SEC 1, \<v2\>](https://e.io/a_(b)) ok"]
         );
@@ -594,7 +608,16 @@ mod tests {
     fn indented_lines_are_de_indented() {
         assert_eq!(
             lines("Example:\n\n    device.driver\n\tdevice.attributes\n\n\t{\n\t  a: b\n\t}"),
-            ["Example:", "", "device.driver", "device.attributes", "", "{", "a: b", "}"]
+            [
+                "Example:",
+                "",
+                "device.driver",
+                "device.attributes",
+                "",
+                "{",
+                "a: b",
+                "}"
+            ]
         );
     }
 
@@ -630,7 +653,10 @@ mod tests {
     #[test]
     fn a_fence_nothing_closes_is_literal() {
         assert_eq!(lines("a ``` b [c]"), [r"a \`\`\` b \[c\]"]);
-        assert_eq!(lines("x\n```\nfn main() {}"), ["x", r"\`\`\`", "fn main() {}"]);
+        assert_eq!(
+            lines("x\n```\nfn main() {}"),
+            ["x", r"\`\`\`", "fn main() {}"]
+        );
     }
 
     #[test]
@@ -649,7 +675,13 @@ mod tests {
         let text = "Conditions: - x\n- SyncFailed: could not\n              compute it.\n- Other: y\nLazy line.";
         assert_eq!(
             lines(text),
-            ["Conditions: - x", "- SyncFailed: could not", "  compute it.", "- Other: y", "  Lazy line."]
+            [
+                "Conditions: - x",
+                "- SyncFailed: could not",
+                "  compute it.",
+                "- Other: y",
+                "  Lazy line."
+            ]
         );
     }
 
@@ -658,7 +690,13 @@ mod tests {
         let text = "2.  If set: more\n\t   The final amount.\n    For example.\n10. ten\n    x";
         assert_eq!(
             lines(text),
-            ["2. If set: more", "   The final amount.", "   For example.", "10. ten", "    x"]
+            [
+                "2. If set: more",
+                "   The final amount.",
+                "   For example.",
+                "10. ten",
+                "    x"
+            ]
         );
         assert_eq!(
             lines("1) anyOf:\n2. allOf\n3) oneOf"),
@@ -682,7 +720,13 @@ mod tests {
         );
         assert_eq!(
             lines("1) anyOf:\n   - type: integer\n2) allOf:\n   - anyOf:\n     - type: string"),
-            ["1) anyOf:", "   - type: integer", "2) allOf:", "   - anyOf:", "     - type: string"]
+            [
+                "1) anyOf:",
+                "   - type: integer",
+                "2) allOf:",
+                "   - anyOf:",
+                "     - type: string"
+            ]
         );
     }
 
@@ -696,10 +740,23 @@ mod tests {
     }
 
     #[test]
-    fn a_blank_line_ends_the_list() {
+    fn a_blank_line_ends_the_list_unless_the_next_line_is_indented_into_it() {
         assert_eq!(
-            lines("- a\n  b\n\n    c\n\n\n2. d"),
+            lines("- a\n  b\n\nc\n\n\n2. d"),
             ["- a", "  b", "", "c", "", "2. d"]
+        );
+        assert_eq!(
+            lines("1. one\n\n      para in one\n\t- nested\n\n\t  para in nested\n   back in one\n2. two"),
+            [
+                "1. one",
+                "",
+                "   para in one",
+                "   - nested",
+                "",
+                "     para in nested",
+                "     back in one",
+                "2. two",
+            ]
         );
     }
 
@@ -752,7 +809,18 @@ mod tests {
     fn headings_rules_and_empty_markers_stay_text() {
         assert_eq!(
             lines("# not a heading\nTitle\n---\n===\n-\n* * *"),
-            [r"\# not a heading", "Title", r"\-\-\-", r"\=\=\=", r"\-", r"\* \* \*"]
+            [
+                r"\# not a heading",
+                "Title",
+                r"\-\-\-",
+                r"\=\=\=",
+                r"\-",
+                r"\* \* \*"
+            ]
+        );
+        assert_eq!(
+            lines("| a | b |\n| :- | - |\n| 1 | 2 |"),
+            ["| a | b |", r"\| \:\- \| \- \|", "| 1 | 2 |"]
         );
     }
 

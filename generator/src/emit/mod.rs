@@ -42,6 +42,14 @@ pub fn emit(api: &Api, info: &CrateInfo) -> BTreeMap<String, FileContent> {
     files
 }
 
+/// Everything emitted for one type: the item and its `TypeMeta` and `Resource` impls.
+pub fn type_items(api: &Api, t: &crate::ir::TypeDef) -> TokenStream {
+    let item = model::emit_type(api, t);
+    let type_meta = resource::emit_type_meta(api, t);
+    let resource = resource::emit_resource(api, t);
+    quote::quote!(#item #type_meta #resource)
+}
+
 /// `#[doc = "..."]` attributes for a description, one per line.
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let lines = text.map(docs::doc_lines).unwrap_or_default();

@@ -1,8 +1,6 @@
 //! The module tree: one file per module that holds types (`src/api/core/v1.rs`), a `mod.rs`
 //! for each module with children, and the `pub mod` lines that join them.
 
-use super::model::emit_type;
-use super::resource::{emit_resource, emit_type_meta};
 use super::FileContent;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
@@ -44,12 +42,7 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
             continue;
         }
         let decls = child_decls(&children);
-        let items = modules.get(&module).into_iter().flatten().map(|t| {
-            let item = emit_type(api, t);
-            let type_meta = emit_type_meta(api, t);
-            let resource = emit_resource(api, t);
-            quote!(#item #type_meta #resource)
-        });
+        let items = modules.get(&module).into_iter().flatten().map(|t| super::type_items(api, t));
         let tokens = quote!(#decls #(#items)*);
         files.insert(module_file(&module, !children.is_empty()), FileContent::Rust(tokens));
     }

@@ -29,10 +29,15 @@ fn finish(ident: String, empty: &str, digit_prefix: &str) -> String {
     if is_keyword(&ident) { format!("{ident}_") } else { ident }
 }
 
-/// A field, parameter or function name: `camelCase`, `$ref`, `x-kubernetes-foo`, `a.b` all
-/// become snake_case; keywords get a trailing `_` (`type` -> `type_`).
+/// A field, parameter or function name: `camelCase`, `x-kubernetes-foo`, `a.b` all become
+/// snake_case; keywords get a trailing `_` (`type` -> `type_`); a leading `$` is spelled out
+/// (`$ref` -> `dollar_ref`) so it cannot collide with the plain name beside it.
 pub fn snake_ident(wire: &str) -> String {
-    finish(words(wire).join("_"), "value", "field_")
+    let (prefix, rest) = match wire.strip_prefix('$') {
+        Some(rest) => ("dollar_", rest),
+        None => ("", wire),
+    };
+    finish(format!("{prefix}{}", words(rest).join("_")), "value", "field_")
 }
 
 /// Splits a wire name into lowercase words. Unlike a generic snake-caser it keeps Kubernetes'
@@ -109,6 +114,7 @@ pub fn dedupe(items: &[(String, String)], separator: &str) -> Vec<String> {
     let mut out = vec![String::new(); items.len()];
     for i in order {
         let base = &items[i].1;
+        let separator = if base.ends_with('_') { "" } else { separator };
         let mut name = base.clone();
         let mut n = 2;
         while !taken.insert(name.clone()) {
@@ -130,8 +136,8 @@ mod tests {
         assert_eq!(snake_ident("type"), "type_");
         assert_eq!(snake_ident("continue"), "continue_");
         assert_eq!(snake_ident("override"), "override_");
-        assert_eq!(snake_ident("$ref"), "ref_");
-        assert_eq!(snake_ident("$schema"), "schema");
+        assert_eq!(snake_ident("$ref"), "dollar_ref");
+        assert_eq!(snake_ident("$schema"), "dollar_schema");
         assert_eq!(snake_ident("x-kubernetes-int-or-string"), "x_kubernetes_int_or_string");
         assert_eq!(snake_ident("a.b"), "a_b");
         assert_eq!(snake_ident("3d"), "field_3d");

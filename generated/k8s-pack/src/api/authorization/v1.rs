@@ -80,7 +80,7 @@ pub struct NonResourceAttributes {
 pub struct NonResourceRule {
     /// nonResourceURLs is a set of partial urls that a user should have access to.  \*s are allowed, but only as the full, final step in the path.  "\*" means all.
     #[serde(rename = "nonResourceURLs", skip_serializing_if = "Option::is_none")]
-    pub non_resource_ur_ls: Option<std::vec::Vec<std::string::String>>,
+    pub non_resource_urls: Option<std::vec::Vec<std::string::String>>,
     /// verbs is a list of kubernetes non-resource API verbs, like: get, post, put, delete, patch, head, options.  "\*" means all.
     #[serde(
         default,

@@ -1516,7 +1516,7 @@ pub struct FCVolumeSource {
     pub read_only: Option<bool>,
     /// targetWWNs is Optional: FC target worldwide names (WWNs)
     #[serde(rename = "targetWWNs", skip_serializing_if = "Option::is_none")]
-    pub target_ww_ns: Option<std::vec::Vec<std::string::String>>,
+    pub target_wwns: Option<std::vec::Vec<std::string::String>>,
     /// wwids Optional: FC volume world wide identifiers (wwids) Either wwids or combination of targetWWNs and lun must be set, but not both simultaneously.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wwids: Option<std::vec::Vec<std::string::String>>,
@@ -2562,7 +2562,7 @@ pub struct NodeSpec {
     pub pod_cidr: Option<std::string::String>,
     /// podCIDRs represents the IP ranges assigned to the node for usage by Pods on that node. If this field is specified, the 0th entry must match the podCIDR field. It may contain at most 1 value for each of IPv4 and IPv6.
     #[serde(rename = "podCIDRs", skip_serializing_if = "Option::is_none")]
-    pub pod_cid_rs: Option<std::vec::Vec<std::string::String>>,
+    pub pod_cidrs: Option<std::vec::Vec<std::string::String>>,
     /// ID of the node assigned by the cloud provider in the format: \<ProviderName\>://\<ProviderSpecificNodeID\>
     #[serde(rename = "providerID", skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<std::string::String>,
@@ -3851,7 +3851,7 @@ pub struct PodStatus {
     pub host_ip: Option<std::string::String>,
     /// hostIPs holds the IP addresses allocated to the host. If this field is specified, the first entry must match the hostIP field. This list is empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns means that HostIPs will not be updated even if there is a node is assigned to this pod.
     #[serde(rename = "hostIPs", skip_serializing_if = "Option::is_none")]
-    pub host_i_ps: Option<std::vec::Vec<HostIP>>,
+    pub host_ips: Option<std::vec::Vec<HostIP>>,
     /// Statuses of init containers in this pod. The most recent successful non-restartable init container will have ready = true, the most recently started container will have startTime set. Each init container in the pod should have at most one status in this list, and all statuses should be for containers in the pod. However this is not enforced. If a status for a non-existent container is present in the list, or the list has duplicate names, the behavior of various Kubernetes components is not defined and those statuses might be ignored. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-and-container-status>
     #[serde(rename = "initContainerStatuses", skip_serializing_if = "Option::is_none")]
     pub init_container_statuses: Option<std::vec::Vec<ContainerStatus>>,
@@ -3884,7 +3884,7 @@ pub struct PodStatus {
     pub pod_ip: Option<std::string::String>,
     /// podIPs holds the IP addresses allocated to the pod. If this field is specified, the 0th entry must match the podIP field. Pods may be allocated at most 1 value for each of IPv4 and IPv6. This list is empty if no IPs have been allocated yet.
     #[serde(rename = "podIPs", skip_serializing_if = "Option::is_none")]
-    pub pod_i_ps: Option<std::vec::Vec<PodIP>>,
+    pub pod_ips: Option<std::vec::Vec<PodIP>>,
     /// The Quality of Service (QOS) classification assigned to the pod based on resource requirements See PodQOSClass type for available QOS classes More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes>
     #[serde(rename = "qosClass", skip_serializing_if = "Option::is_none")]
     pub qos_class: Option<std::string::String>,
@@ -5102,10 +5102,10 @@ pub struct ServiceSpec {
     ///
     /// This field may hold a maximum of two entries (dual-stack IPs, in either order). These IPs must correspond to the values of the ipFamilies field. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field. More info: <https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies>
     #[serde(rename = "clusterIPs", skip_serializing_if = "Option::is_none")]
-    pub cluster_i_ps: Option<std::vec::Vec<std::string::String>>,
+    pub cluster_ips: Option<std::vec::Vec<std::string::String>>,
     /// externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.
     #[serde(rename = "externalIPs", skip_serializing_if = "Option::is_none")]
-    pub external_i_ps: Option<std::vec::Vec<std::string::String>>,
+    pub external_ips: Option<std::vec::Vec<std::string::String>>,
     /// externalName is the external reference that discovery mechanisms will return as an alias for this service (e.g. a DNS CNAME record). No proxying will be involved.  Must be a lowercase RFC-1123 hostname (<https://tools.ietf.org/html/rfc1123>) and requires `type` to be "ExternalName".
     #[serde(rename = "externalName", skip_serializing_if = "Option::is_none")]
     pub external_name: Option<std::string::String>,

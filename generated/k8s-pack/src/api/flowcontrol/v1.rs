@@ -229,7 +229,7 @@ pub struct NonResourcePolicyRule {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub non_resource_ur_ls: std::vec::Vec<std::string::String>,
+    pub non_resource_urls: std::vec::Vec<std::string::String>,
     /// `verbs` is a list of matching verbs and may not be empty. "\*" matches all verbs. If it is present, it must be the only entry. Required.
     #[serde(
         default,

@@ -179,7 +179,7 @@ pub struct PolicyRule {
     pub api_groups: Option<std::vec::Vec<std::string::String>>,
     /// NonResourceURLs is a set of partial urls that a user should have access to.  \*s are allowed, but only as the full, final step in the path Since non-resource URLs are not namespaced, this field is only applicable for ClusterRoles referenced from a ClusterRoleBinding. Rules can either apply to API resources (such as "pods" or "secrets") or non-resource URL paths (such as "/api"),  but not both.
     #[serde(rename = "nonResourceURLs", skip_serializing_if = "Option::is_none")]
-    pub non_resource_ur_ls: Option<std::vec::Vec<std::string::String>>,
+    pub non_resource_urls: Option<std::vec::Vec<std::string::String>>,
     /// ResourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
     #[serde(rename = "resourceNames", skip_serializing_if = "Option::is_none")]
     pub resource_names: Option<std::vec::Vec<std::string::String>>,

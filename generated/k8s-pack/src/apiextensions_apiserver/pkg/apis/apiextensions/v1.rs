@@ -336,9 +336,9 @@ pub type JSON = serde_json::Value;
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct JSONSchemaProps {
     #[serde(rename = "$ref", skip_serializing_if = "Option::is_none")]
-    pub ref_: Option<std::string::String>,
+    pub dollar_ref: Option<std::string::String>,
     #[serde(rename = "$schema", skip_serializing_if = "Option::is_none")]
-    pub schema: Option<std::string::String>,
+    pub dollar_schema: Option<std::string::String>,
     #[serde(rename = "additionalItems", skip_serializing_if = "Option::is_none")]
     pub additional_items: Option<JSONSchemaPropsOrBool>,
     #[serde(rename = "additionalProperties", skip_serializing_if = "Option::is_none")]

@@ -30,9 +30,7 @@ pub struct APIGroup {
         rename = "serverAddressByClientCIDRs",
         skip_serializing_if = "Option::is_none"
     )]
-    pub server_address_by_client_cid_rs: Option<
-        std::vec::Vec<ServerAddressByClientCIDR>,
-    >,
+    pub server_address_by_client_cidrs: Option<std::vec::Vec<ServerAddressByClientCIDR>>,
     /// versions are the versions supported in this group.
     #[serde(
         default,
@@ -183,7 +181,7 @@ pub struct APIVersions {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub server_address_by_client_cid_rs: std::vec::Vec<ServerAddressByClientCIDR>,
+    pub server_address_by_client_cidrs: std::vec::Vec<ServerAddressByClientCIDR>,
     /// versions are the api versions that are available.
     #[serde(
         default,
