@@ -23,7 +23,8 @@ fn main() {
     gvks.sort();
     gvks.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2 == b.2);
     for (group, version, kind, path) in &gvks {
-        writeln!(arms, "        ({group:?}, {version:?}, {kind:?}) => Some(crate::round_trip::<{path}>(json)),").unwrap();
+        writeln!(arms, "        ({group:?}, {version:?}, {kind:?}) => Some(crate::round_trip::<{path}>(json)),")
+            .unwrap();
     }
     let list: Vec<String> = gvks.iter().map(|(g, v, k, _)| format!("({g:?}, {v:?}, {k:?})")).collect();
     let code = format!(

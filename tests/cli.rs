@@ -190,7 +190,6 @@ fn documents_of_other_formats_are_refused() {
     let fx = Fixture::new();
     for (name, text) in [
         ("swagger12.json", r#"{"swagger": "1.2"}"#),
-        ("openapi31.json", r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "v1"}, "paths": {}}"#),
         ("numeric.json", r#"{"swagger": 2.0}"#),
         ("neither.json", r#"{"definitions": {}}"#),
     ] {
@@ -203,6 +202,32 @@ fn documents_of_other_formats_are_refused() {
             )],
         );
     }
+}
+
+/// OpenAPI 3.1 is recognised as OpenAPI and refused with the version found.
+#[test]
+fn openapi_31_is_refused_with_its_version() {
+    let fx = Fixture::new();
+    let path =
+        fx.write("openapi31.json", r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "v1"}, "paths": {}}"#);
+    fx.expect_error(
+        &[&path],
+        &[&format!(
+            "error: {} at /openapi: invalid OpenAPI 3.0 document: expected \"openapi\": \"3.0.x\", found \"3.1.0\"",
+            display(&path)
+        )],
+    );
+}
+
+/// A structural error deep in an OpenAPI 3.0 document names the node.
+#[test]
+fn openapi3_structure_errors_name_the_node() {
+    let fx = Fixture::new();
+    let path = fx.write(
+        "badop.json",
+        r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "v1"}, "paths": {"/x": {"get": "nope"}}}"#,
+    );
+    fx.expect_error(&[&path], &[&format!("error: {} at /paths/~1x/get: invalid OpenAPI 3.0 document", display(&path))]);
 }
 
 #[test]
@@ -359,6 +384,19 @@ fn alias_cycles_are_rejected() {
             "io.example.v1.B": {"$ref": "#/definitions/io.example.v1.A"}}}"##,
     );
     fx.expect_error(&[&cycle], &[&format!("{} at /definitions/io.example.v1.", display(&cycle))]);
+}
+
+#[test]
+fn definition_names_with_empty_segments_are_rejected() {
+    let fx = Fixture::new();
+    let doc = fx.write("empty.json", r#"{"swagger": "2.0", "definitions": {"io..Foo": {"type": "object"}}}"#);
+    fx.expect_error(
+        &[&doc],
+        &[&format!(
+            "error: {} at /definitions/io..Foo: unsupported schema: definition name \"io..Foo\" has an empty segment",
+            display(&doc)
+        )],
+    );
 }
 
 #[test]

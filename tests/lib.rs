@@ -32,7 +32,8 @@ pub fn json_diff(a: &serde_json::Value, b: &serde_json::Value) -> Vec<String> {
             (Object(x), Object(y)) => {
                 let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
                 for k in keys {
-                    let (va, vb) = (x.get(k).unwrap_or(&serde_json::Value::Null), y.get(k).unwrap_or(&serde_json::Value::Null));
+                    let (va, vb) =
+                        (x.get(k).unwrap_or(&serde_json::Value::Null), y.get(k).unwrap_or(&serde_json::Value::Null));
                     if x.contains_key(k) != y.contains_key(k) {
                         out.push(format!("{path}/{k}: {} vs {}", present(x.get(k)), present(y.get(k))));
                     } else {

@@ -82,7 +82,9 @@ fn required_fields_accept_missing_and_null_and_serialize_faithfully() {
     assert_eq!(out["spec"]["selector"], json!({}));
     assert!(out["spec"].get("minReadySeconds").is_none());
     // A list whose metadata is null, as aggregated APIs send.
-    let list: PodList = serde_json::from_value(json!({"apiVersion": "v1", "kind": "PodList", "metadata": null, "items": null})).unwrap();
+    let list: PodList =
+        serde_json::from_value(json!({"apiVersion": "v1", "kind": "PodList", "metadata": null, "items": null}))
+            .unwrap();
     assert!(list.items.is_empty() && list.metadata.is_none());
 }
 
@@ -109,7 +111,8 @@ fn unknown_enum_values_are_accepted() {
 
 #[test]
 fn api_version_and_kind_are_written_from_constants() {
-    let secret = Secret { metadata: Some(ObjectMeta { name: Some("db".into()), ..Default::default() }), ..Default::default() };
+    let secret =
+        Secret { metadata: Some(ObjectMeta { name: Some("db".into()), ..Default::default() }), ..Default::default() };
     assert_eq!(
         serde_json::to_value(&secret).unwrap(),
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}})
@@ -130,9 +133,16 @@ fn resource_metadata_is_constant() {
     assert_eq!(Deployment::VERBS, &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]);
     assert_eq!((Role::GROUP, Role::PLURAL), ("rbac.authorization.k8s.io", "roles"));
     assert_eq!((ClusterRole::PLURAL, ClusterRole::SCOPE), ("clusterroles", Scope::Cluster));
-    assert_eq!((HorizontalPodAutoscaler::API_VERSION, HorizontalPodAutoscaler::PLURAL), ("autoscaling/v2", "horizontalpodautoscalers"));
+    assert_eq!(
+        (HorizontalPodAutoscaler::API_VERSION, HorizontalPodAutoscaler::PLURAL),
+        ("autoscaling/v2", "horizontalpodautoscalers")
+    );
     assert_eq!((NetworkPolicy::KIND, NetworkPolicy::SCOPE), ("NetworkPolicy", Scope::Namespaced));
-    assert!(Pod::SUBRESOURCES.contains(&"log") && Pod::SUBRESOURCES.contains(&"eviction") && Pod::SUBRESOURCES.contains(&"exec"));
+    assert!(
+        Pod::SUBRESOURCES.contains(&"log")
+            && Pod::SUBRESOURCES.contains(&"eviction")
+            && Pod::SUBRESOURCES.contains(&"exec")
+    );
 }
 
 #[test]

@@ -25,11 +25,7 @@ fn cargo(workspace: &std::path::Path, args: &[&str], rustdocflags: Option<&str>)
         cmd.env("RUSTDOCFLAGS", flags);
     }
     let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "cargo {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "cargo {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]
@@ -60,8 +56,11 @@ fn other_versions_and_mapping_specs_compile_cleanly() {
     members.extend(small.iter().cloned());
 
     let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", quoted.join(", ")))
-        .unwrap();
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", quoted.join(", ")),
+    )
+    .unwrap();
     // The versions this repository is tested with.
     std::fs::copy(repo_root().join("Cargo.lock"), ws.join("Cargo.lock")).unwrap();
 

@@ -34,9 +34,8 @@ fn every_declared_fixture_round_trips() {
         let json = std::fs::read_to_string(dir.join(file)).unwrap();
         match round_trip_gvk(&group, &version, &kind, &json) {
             Some(Ok((input, output))) if input == output => {}
-            Some(Ok((input, output))) => {
-                failures.push(format!("{file}: input vs output differ at\n    {}", json_diff(&input, &output).join("\n    ")))
-            }
+            Some(Ok((input, output))) => failures
+                .push(format!("{file}: input vs output differ at\n    {}", json_diff(&input, &output).join("\n    "))),
             Some(Err(e)) => failures.push(format!("{file}: {e}")),
             None => failures.push(format!("{file}: no emitted type for it")),
         }

@@ -72,3 +72,22 @@ fn mission_types() {
         insta::assert_snapshot!(def, code);
     }
 }
+
+/// Older specs name a non-existent `PodExecOptions` kind on connect operations; the fixup
+/// layer corrects it (the shared specs are already patched, so there it changes nothing).
+#[test]
+fn connect_options_fixup() {
+    let build = |spec: PathBuf| {
+        let docs = read_documents(&[spec]).unwrap();
+        generate(&docs, &Options::default()).unwrap().api
+    };
+    let api = build(repo_root().join("specs/mapping/resources.json"));
+    assert_eq!(api.fixups_applied, vec!["connect-options-gvk".to_string()]);
+    let exec = api.operations.iter().find(|o| o.id == "connectCoreV1GetNamespacedPodExec").unwrap();
+    assert_eq!(exec.gvk.as_ref().unwrap().kind, "Pod");
+    let pods = api.resources.iter().find(|r| r.plural == "pods").unwrap();
+    assert!(pods.subresources.iter().any(|s| s.name == "exec" && s.verbs == ["get"]));
+
+    let patched = build(k8s_packgen::default_spec());
+    assert!(patched.fixups_applied.is_empty());
+}

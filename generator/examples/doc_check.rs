@@ -37,13 +37,11 @@ fn main() -> ExitCode {
 
 fn run(spec: &Path, out: &Path) -> Result<usize, String> {
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut found = Vec::new();
     collect(&value, &mut String::new(), &mut HashSet::new(), &mut found);
 
-    let mut sugared =
-        String::from("//! One item per distinct description of the spec.\n\npub mod attr;\n");
+    let mut sugared = String::from("//! One item per distinct description of the spec.\n\npub mod attr;\n");
     let mut attr = String::from("//! The same items, documented with raw `#[doc]` attributes.\n");
     for (n, (pointer, description)) in found.iter().enumerate() {
         let lines = docs::doc_lines(description);
@@ -62,14 +60,13 @@ fn run(spec: &Path, out: &Path) -> Result<usize, String> {
         let _ = writeln!(attr, "pub struct Doc{n};");
     }
 
-    let manifest = "[package]\nname = \"doc-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n";
+    let manifest =
+        "[package]\nname = \"doc-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n";
     let src = out.join("src");
     std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
-    for (path, contents) in [
-        (out.join("Cargo.toml"), manifest.to_string()),
-        (src.join("lib.rs"), sugared),
-        (src.join("attr.rs"), attr),
-    ] {
+    for (path, contents) in
+        [(out.join("Cargo.toml"), manifest.to_string()), (src.join("lib.rs"), sugared), (src.join("attr.rs"), attr)]
+    {
         std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(found.len())
@@ -77,12 +74,7 @@ fn run(spec: &Path, out: &Path) -> Result<usize, String> {
 
 /// Every string under a `description` key, with the JSON pointer where it first occurs.
 /// Objects that merely have a property called `description` are walked into, not collected.
-fn collect(
-    value: &Value,
-    pointer: &mut String,
-    seen: &mut HashSet<String>,
-    found: &mut Vec<(String, String)>,
-) {
+fn collect(value: &Value, pointer: &mut String, seen: &mut HashSet<String>, found: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {

@@ -26,6 +26,12 @@ pub enum Error {
     #[error("{origin}: definition {name:?} differs between documents ({other} has another shape)")]
     Conflict { origin: Origin, name: String, other: String },
 
+    #[error("{path}: the directory holds no .json spec documents")]
+    EmptyDirectory { path: PathBuf },
+
+    #[error("{origin}: definition {name:?} is an alias of itself (through {cycle})")]
+    AliasCycle { origin: Origin, name: String, cycle: String },
+
     #[error("no spec given and the default {path} was not found; pass --spec PATH")]
     NoSpec { path: PathBuf },
 

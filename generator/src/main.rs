@@ -87,7 +87,13 @@ fn run(cli: Cli) -> Result<ExitCode, k8s_packgen::error::Error> {
             if timings {
                 eprintln!(
                     "read {:?}, load {:?}, ir {:?}, emit {:?}, format {:?}, write {:?}, total {:?}",
-                    read, t.load, t.ir, t.emit, t.format, write_start.elapsed(), start.elapsed()
+                    read,
+                    t.load,
+                    t.ir,
+                    t.emit,
+                    t.format,
+                    write_start.elapsed(),
+                    start.elapsed()
                 );
             }
             eprintln!(

@@ -11,34 +11,104 @@
 /// that render as the same prose.
 pub fn doc_lines(text: &str) -> Vec<String> {
     let text = normalize(text);
+    let pieces = split_fences(&text);
     let mut out: Vec<String> = Vec::new();
     let mut lists: Vec<Level> = Vec::new();
     let mut paragraph_start = true;
-    for piece in split_fences(&text) {
-        match piece {
+    // At the start of the text or after a blank line, where an indented line opens a block.
+    let mut block_start = true;
+    let mut i = 0;
+    while i < pieces.len() {
+        match &pieces[i] {
             Piece::Prose(line) if line.trim().is_empty() => {
                 paragraph_start = true;
+                block_start = true;
                 if out.last().is_some_and(|last| !last.is_empty()) {
                     out.push(String::new());
                 }
             }
+            Piece::Prose(line) if block_start && opens_block(line, &lists) => {
+                let end = indented_block_end(&pieces, i);
+                let block: Vec<&str> = pieces[i..end]
+                    .iter()
+                    .map(|piece| match piece {
+                        Piece::Prose(line) => line.as_str(),
+                        Piece::Code(_) => unreachable!("a block holds prose lines only"),
+                    })
+                    .collect();
+                lists.clear();
+                paragraph_start = true;
+                block_start = false;
+                push_indented_block(&mut out, &block);
+                i = end;
+                continue;
+            }
             Piece::Prose(line) => {
-                out.push(prose_line(&line, &mut lists, paragraph_start));
+                out.push(prose_line(line, &mut lists, paragraph_start));
                 paragraph_start = false;
+                block_start = false;
             }
             Piece::Code(lines) => {
                 lists.clear();
                 paragraph_start = true;
+                block_start = false;
                 out.push("```text".to_string());
-                out.extend(lines);
+                out.extend(lines.iter().cloned());
                 out.push("```".to_string());
             }
         }
+        i += 1;
     }
     while out.last().is_some_and(String::is_empty) {
         out.pop();
     }
     out
+}
+
+/// Whether a line that starts a paragraph opens an indented block, as Markdown reads it: it is
+/// indented by a tab or four spaces, and not so far that it continues an open list item
+/// (inside lists, indented lines stay prose laid out by [`prose_line`]).
+fn opens_block(line: &str, lists: &[Level]) -> bool {
+    let indent = indent_width(line);
+    indent >= 4 && lists.first().is_none_or(|level| indent < level.content)
+}
+
+/// The end of the indented block that starts at `pieces[start]`: it runs over indented and
+/// blank lines up to the next less indented line or fence, without its trailing blank lines.
+fn indented_block_end(pieces: &[Piece], start: usize) -> usize {
+    let mut end = start + 1;
+    let mut k = end;
+    while let Some(Piece::Prose(line)) = pieces.get(k) {
+        if line.trim().is_empty() {
+            k += 1;
+        } else if indent_width(line) >= 4 {
+            k += 1;
+            end = k;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Writes an indented block as a ```` ```text ```` fence: verbatim, tabs as four spaces,
+/// de-indented by the indentation its lines share. The fence is longer than any run of
+/// backticks inside, so no line of the block can close it, and a blank line after it keeps
+/// the block apart from the prose that follows.
+fn push_indented_block(out: &mut Vec<String>, block: &[&str]) {
+    let lines: Vec<String> = block.iter().map(|line| code_line(line)).collect();
+    let common = lines
+        .iter()
+        .filter(|line| !line.is_empty())
+        .map(|line| line.len() - line.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let longest_run = lines.iter().flat_map(|line| backtick_runs(line)).map(|(_, n)| n).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    out.push(format!("{fence}text"));
+    out.extend(lines.into_iter().map(|line| line.get(common..).unwrap_or_default().to_string()));
+    out.push(fence);
+    out.push(String::new());
 }
 
 /// Line breaks become `\n` (a bare `\r` is an error in a doc comment), bidirectional
@@ -85,8 +155,7 @@ fn split_fences(text: &str) -> Vec<Piece> {
         let mut rest: &str = line;
         loop {
             if let Some(mut block) = code.take() {
-                let Some((start, n)) = backtick_runs(rest).into_iter().find(|&(_, n)| n >= 3)
-                else {
+                let Some((start, n)) = backtick_runs(rest).into_iter().find(|&(_, n)| n >= 3) else {
                     block.push(code_line(rest));
                     code = Some(block);
                     break;
@@ -157,10 +226,8 @@ fn opening_fence(line: &str, fence_after: bool) -> Option<(usize, usize)> {
 /// A lone word right after an opening fence (```` ```yaml ````) is a language tag, not content.
 fn skip_info_string(rest: &str) -> &str {
     let word = rest.trim_end();
-    let is_tag = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'));
+    let is_tag =
+        !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'));
     if is_tag {
         ""
     } else {
@@ -221,9 +288,7 @@ fn list_item(body: &str) -> Option<Item<'_>> {
     let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
     let (kind, len) = match (bytes.first()?, bytes.get(digits)) {
         (b @ (b'-' | b'*' | b'+'), _) => (Marker::Bullet(*b), 1),
-        (_, Some(d @ (b'.' | b')'))) if (1..=9).contains(&digits) => {
-            (Marker::Ordered(*d), digits + 1)
-        }
+        (_, Some(d @ (b'.' | b')'))) if (1..=9).contains(&digits) => (Marker::Ordered(*d), digits + 1),
         _ => return None,
     };
     let after = &body[len..];
@@ -231,28 +296,21 @@ fn list_item(body: &str) -> Option<Item<'_>> {
     if !after.starts_with(' ') || text.is_empty() {
         return None;
     }
-    Some(Item {
-        kind,
-        marker: &body[..len],
-        number: body[..len - 1].parse().ok(),
-        gap: after.len() - text.len(),
-        text,
-    })
+    Some(Item { kind, marker: &body[..len], number: body[..len - 1].parse().ok(), gap: after.len() - text.len(), text })
 }
 
 /// Lays out one prose line. Indentation in a description is not meaningful Markdown (four
-/// spaces or a tab would make a code block, that is a doctest), so lines are de-indented; list
-/// items keep their nesting and the lines that continue them are indented to the item's text.
+/// spaces or a tab would make a code block, that is a doctest), so lines are de-indented (an
+/// indented block that starts a paragraph outside a list has already become a
+/// ```` ```text ```` fence in [`doc_lines`]); list items keep their nesting and the lines that
+/// continue them are indented to the item's text.
 /// After a blank line, a line indented at least as far as an open item's text is a new
 /// paragraph of that item, as in Markdown; anything less indented ends the list.
 fn prose_line(line: &str, lists: &mut Vec<Level>, paragraph_start: bool) -> String {
     let indent = indent_width(line);
     let body = line.trim().replace('\t', " ");
     if paragraph_start {
-        let open = lists
-            .iter()
-            .take_while(|level| indent >= level.content)
-            .count();
+        let open = lists.iter().take_while(|level| indent >= level.content).count();
         lists.truncate(open);
     }
     if is_rule_like(&body) {
@@ -269,23 +327,14 @@ fn prose_line(line: &str, lists: &mut Vec<Level>, paragraph_start: bool) -> Stri
 /// Places a list item under, beside or after the open items, or returns `None` where
 /// Markdown would read it as a continuation: an ordered list not starting at 1 cannot
 /// interrupt a paragraph.
-fn list_line(
-    mut item: Item<'_>,
-    mut indent: usize,
-    lists: &mut Vec<Level>,
-    paragraph_start: bool,
-) -> Option<String> {
+fn list_line(mut item: Item<'_>, mut indent: usize, lists: &mut Vec<Level>, paragraph_start: bool) -> Option<String> {
     let mut depth = lists.len();
     while depth > 0 && lists[depth - 1].indent > indent {
         depth -= 1;
     }
     let sibling = depth > 0 && indent < lists[depth - 1].content;
     let continues = sibling && lists[depth - 1].kind == item.kind;
-    if matches!(item.kind, Marker::Ordered(_))
-        && item.number != Some(1)
-        && !paragraph_start
-        && !continues
-    {
+    if matches!(item.kind, Marker::Ordered(_)) && item.number != Some(1) && !paragraph_start && !continues {
         return None;
     }
     lists.truncate(if sibling { depth - 1 } else { depth });
@@ -296,12 +345,7 @@ fn list_line(
         out.push(' ');
         let content = indent + item.marker.len() + item.gap.min(4);
         column += item.marker.len() + 1;
-        lists.push(Level {
-            indent,
-            content,
-            column,
-            kind: item.kind,
-        });
+        lists.push(Level { indent, content, column, kind: item.kind });
         indent = content;
         if is_rule_like(item.text) {
             out.push_str(&escape_all(item.text));
@@ -336,10 +380,7 @@ fn indent_width(line: &str) -> usize {
 /// Lines made only of `-`, `*`, `_`, `=`, `|` and `:` are thematic breaks, setext heading
 /// underlines or table delimiter rows.
 fn is_rule_like(body: &str) -> bool {
-    body.chars().any(|c| c != ' ')
-        && body
-            .chars()
-            .all(|c| matches!(c, '-' | '*' | '_' | '=' | '|' | ':' | ' '))
+    body.chars().any(|c| c != ' ') && body.chars().all(|c| matches!(c, '-' | '*' | '_' | '=' | '|' | ':' | ' '))
 }
 
 fn escape_all(body: &str) -> String {
@@ -438,10 +479,7 @@ fn escape_text(s: &str, from: usize, to: usize, out: &mut String) {
         let next = s[i + c.len_utf8()..].chars().next();
         let escape = match c {
             '\\' | '[' | ']' | '<' | '>' | '*' | '~' | '`' => true,
-            '_' => {
-                !(prev.is_some_and(char::is_alphanumeric)
-                    && next.is_some_and(char::is_alphanumeric))
-            }
+            '_' => !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
             '-' => prev == Some('-'),
             '#' => i == 0,
             '&' => looks_like_entity(&rest[1..]),
@@ -457,11 +495,9 @@ fn escape_text(s: &str, from: usize, to: usize, out: &mut String) {
 }
 
 fn scheme_len(s: &str) -> Option<usize> {
-    ["https://", "http://"].into_iter().find_map(|scheme| {
-        s.get(..scheme.len())
-            .filter(|head| head.eq_ignore_ascii_case(scheme))
-            .map(|_| scheme.len())
-    })
+    ["https://", "http://"]
+        .into_iter()
+        .find_map(|scheme| s.get(..scheme.len()).filter(|head| head.eq_ignore_ascii_case(scheme)).map(|_| scheme.len()))
 }
 
 /// Length of a bare URL at the start of `s`, without the punctuation that ends the sentence
@@ -473,9 +509,8 @@ fn url_len(s: &str) -> Option<usize> {
         .map_or(s.len(), |n| scheme + n);
     let mut url = &s[..end];
     while let Some(last) = url.chars().next_back() {
-        let unbalanced = |open: char, close: char| {
-            last == close && url.matches(open).count() < url.matches(close).count()
-        };
+        let unbalanced =
+            |open: char, close: char| last == close && url.matches(open).count() < url.matches(close).count();
         if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*')
             || unbalanced('(', ')')
             || unbalanced('[', ']')
@@ -523,9 +558,7 @@ fn inline_link(s: &str) -> Option<(usize, usize)> {
 
 /// `&name;` or `&#123;` would render as the character it names.
 fn looks_like_entity(after: &str) -> bool {
-    let name = after
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
-        .unwrap_or(after.len());
+    let name = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).unwrap_or(after.len());
     name > 0 && after[name..].starts_with(';')
 }
 
@@ -550,10 +583,7 @@ mod tests {
 
     #[test]
     fn brackets_are_escaped() {
-        assert_eq!(
-            lines("keys like data[key] or [a, b]"),
-            [r"keys like data\[key\] or \[a, b\]"]
-        );
+        assert_eq!(lines("keys like data[key] or [a, b]"), [r"keys like data\[key\] or \[a, b\]"]);
     }
 
     #[test]
@@ -594,31 +624,96 @@ mod tests {
             lines("see <https://e.io/a> and [JSON patch](https://jsonpatch.com/) [x]"),
             [r"see <https://e.io/a> and [JSON patch](https://jsonpatch.com/) \[x\]"]
         );
-        assert_eq!(
-            lines("![logo](https://e.io/a.png)"),
-            [r"\![logo](https://e.io/a.png)"]
-        );
-        assert_eq!(
-            lines("[SEC 1, <v2>](https://e.io/a_(b)) ok"),
-            [r"[SEC 1, \<v2\>](https://e.io/a_(b)) ok"]
-        );
+        assert_eq!(lines("![logo](https://e.io/a.png)"), [r"\![logo](https://e.io/a.png)"]);
+        assert_eq!(lines("[SEC 1, <v2>](https://e.io/a_(b)) ok"), [r"[SEC 1, \<v2\>](https://e.io/a_(b)) ok"]);
     }
 
     #[test]
     fn indented_lines_are_de_indented() {
         assert_eq!(
             lines("Example:\n\n    device.driver\n\tdevice.attributes\n\n\t{\n\t  a: b\n\t}"),
+            ["Example:", "", "```text", "device.driver", "device.attributes", "", "{", "  a: b", "}", "```"]
+        );
+    }
+
+    #[test]
+    fn indented_lines_that_continue_a_paragraph_are_de_indented() {
+        assert_eq!(
+            lines("Example:\n    device.driver\n\tdevice [x]\n\n  two spaces\n   three"),
+            ["Example:", "device.driver", r"device \[x\]", "", "two spaces", "three"]
+        );
+    }
+
+    #[test]
+    fn an_indented_block_at_the_start_is_fenced() {
+        assert_eq!(
+            lines("    a: [b] <c> *d*\n      e: https://e.io\n\nText [x]."),
+            ["```text", "a: [b] <c> *d*", "  e: https://e.io", "```", "", r"Text \[x\].",]
+        );
+    }
+
+    #[test]
+    fn an_indented_block_followed_directly_by_prose_is_closed_before_it() {
+        assert_eq!(
+            lines("given:\n\n\t{\n\t  Ports: [1]\n\t}\nThe result [y]:\n\n\ta: [ 1:2 ]"),
             [
-                "Example:",
+                "given:",
                 "",
-                "device.driver",
-                "device.attributes",
-                "",
+                "```text",
                 "{",
-                "a: b",
-                "}"
+                "  Ports: [1]",
+                "}",
+                "```",
+                "",
+                r"The result \[y\]:",
+                "",
+                "```text",
+                "a: [ 1:2 ]",
+                "```",
             ]
         );
+    }
+
+    #[test]
+    fn blank_lines_inside_an_indented_block_are_kept() {
+        assert_eq!(
+            lines("of:\n\n    base64(\n    -----BEGIN-----\n\n\n    ...\n    )\n\n\nDone."),
+            ["of:", "", "```text", "base64(", "-----BEGIN-----", "", "", "...", ")", "```", "", "Done.",]
+        );
+    }
+
+    #[test]
+    fn tab_indented_blocks_keep_their_layout_with_tabs_as_spaces() {
+        assert_eq!(
+            lines("// Internal:\n\n\ttype A struct {\n\t\tB runtime.Object `json:\"b\"`\n\t}\n\n// Wire:"),
+            [
+                "// Internal:",
+                "",
+                "```text",
+                "type A struct {",
+                "    B runtime.Object `json:\"b\"`",
+                "}",
+                "```",
+                "",
+                "// Wire:",
+            ]
+        );
+        assert_eq!(lines("a\n\n\tx\n\t\ty\n    z"), ["a", "", "```text", "x", "    y", "z", "```"]);
+    }
+
+    #[test]
+    fn indented_blocks_inside_lists_stay_list_paragraphs() {
+        assert_eq!(
+            lines("- a\n\n    b [c]\n\td\n1. e\n\n\t  f"),
+            ["- a", "", "  b \\[c\\]", "  d", "1. e", "", "   f"]
+        );
+        assert_eq!(lines("- a\n\nb\n\n    c [d]"), ["- a", "", "b", "", "```text", "c [d]", "```"]);
+        assert_eq!(lines("1.   a\n\n    b"), ["1. a", "", "```text", "b", "```"]);
+    }
+
+    #[test]
+    fn indented_blocks_are_not_closed_by_the_backticks_they_hold() {
+        assert_eq!(lines("a\n\n    ```\n    x"), ["a", "", "````text", "```", "x", "````"]);
     }
 
     #[test]
@@ -653,10 +748,7 @@ mod tests {
     #[test]
     fn a_fence_nothing_closes_is_literal() {
         assert_eq!(lines("a ``` b [c]"), [r"a \`\`\` b \[c\]"]);
-        assert_eq!(
-            lines("x\n```\nfn main() {}"),
-            ["x", r"\`\`\`", "fn main() {}"]
-        );
+        assert_eq!(lines("x\n```\nfn main() {}"), ["x", r"\`\`\`", "fn main() {}"]);
     }
 
     #[test]
@@ -675,38 +767,21 @@ mod tests {
         let text = "Conditions: - x\n- SyncFailed: could not\n              compute it.\n- Other: y\nLazy line.";
         assert_eq!(
             lines(text),
-            [
-                "Conditions: - x",
-                "- SyncFailed: could not",
-                "  compute it.",
-                "- Other: y",
-                "  Lazy line."
-            ]
+            ["Conditions: - x", "- SyncFailed: could not", "  compute it.", "- Other: y", "  Lazy line."]
         );
     }
 
     #[test]
     fn ordered_items_use_their_marker_width() {
         let text = "2.  If set: more\n\t   The final amount.\n    For example.\n10. ten\n    x";
-        assert_eq!(
-            lines(text),
-            [
-                "2. If set: more",
-                "   The final amount.",
-                "   For example.",
-                "10. ten",
-                "    x"
-            ]
-        );
-        assert_eq!(
-            lines("1) anyOf:\n2. allOf\n3) oneOf"),
-            ["1) anyOf:", r"   2\. allOf", "3) oneOf"]
-        );
+        assert_eq!(lines(text), ["2. If set: more", "   The final amount.", "   For example.", "10. ten", "    x"]);
+        assert_eq!(lines("1) anyOf:\n2. allOf\n3) oneOf"), ["1) anyOf:", r"   2\. allOf", "3) oneOf"]);
     }
 
     #[test]
     fn nested_lists_keep_their_nesting() {
-        let text = "Values:\n\t* Un-prefixed keys:\n\t\t- storage - the volume.\n\t\t  more\n\t* Custom: a\nApart from that.";
+        let text =
+            "Values:\n\t* Un-prefixed keys:\n\t\t- storage - the volume.\n\t\t  more\n\t* Custom: a\nApart from that.";
         assert_eq!(
             lines(text),
             [
@@ -720,13 +795,7 @@ mod tests {
         );
         assert_eq!(
             lines("1) anyOf:\n   - type: integer\n2) allOf:\n   - anyOf:\n     - type: string"),
-            [
-                "1) anyOf:",
-                "   - type: integer",
-                "2) allOf:",
-                "   - anyOf:",
-                "     - type: string"
-            ]
+            ["1) anyOf:", "   - type: integer", "2) allOf:", "   - anyOf:", "     - type: string"]
         );
     }
 
@@ -741,31 +810,16 @@ mod tests {
 
     #[test]
     fn a_blank_line_ends_the_list_unless_the_next_line_is_indented_into_it() {
-        assert_eq!(
-            lines("- a\n  b\n\nc\n\n\n2. d"),
-            ["- a", "  b", "", "c", "", "2. d"]
-        );
+        assert_eq!(lines("- a\n  b\n\nc\n\n\n2. d"), ["- a", "  b", "", "c", "", "2. d"]);
         assert_eq!(
             lines("1. one\n\n      para in one\n\t- nested\n\n\t  para in nested\n   back in one\n2. two"),
-            [
-                "1. one",
-                "",
-                "   para in one",
-                "   - nested",
-                "",
-                "     para in nested",
-                "     back in one",
-                "2. two",
-            ]
+            ["1. one", "", "   para in one", "   - nested", "", "     para in nested", "     back in one", "2. two",]
         );
     }
 
     #[test]
     fn blank_lines_and_trailing_whitespace_are_tidied() {
-        assert_eq!(
-            lines("\r\n\n  first  \r\nsecond\t\r\n\r\n\r\n\nthird \n\n"),
-            ["first", "second", "", "third"]
-        );
+        assert_eq!(lines("\r\n\n  first  \r\nsecond\t\r\n\r\n\r\n\nthird \n\n"), ["first", "second", "", "third"]);
     }
 
     #[test]
@@ -779,10 +833,7 @@ mod tests {
 
     #[test]
     fn an_unbalanced_backtick_does_not_stop_escaping() {
-        assert_eq!(
-            lines("'a.<b>` - x [y]\nnext [z] `c` `d"),
-            [r"'a.\<b\>\` - x \[y\]", r"next \[z\] `c` \`d"]
-        );
+        assert_eq!(lines("'a.<b>` - x [y]\nnext [z] `c` `d"), [r"'a.\<b\>\` - x \[y\]", r"next \[z\] `c` \`d"]);
     }
 
     #[test]
@@ -809,19 +860,9 @@ mod tests {
     fn headings_rules_and_empty_markers_stay_text() {
         assert_eq!(
             lines("# not a heading\nTitle\n---\n===\n-\n* * *"),
-            [
-                r"\# not a heading",
-                "Title",
-                r"\-\-\-",
-                r"\=\=\=",
-                r"\-",
-                r"\* \* \*"
-            ]
+            [r"\# not a heading", "Title", r"\-\-\-", r"\=\=\=", r"\-", r"\* \* \*"]
         );
-        assert_eq!(
-            lines("| a | b |\n| :- | - |\n| 1 | 2 |"),
-            ["| a | b |", r"\| \:\- \| \- \|", "| 1 | 2 |"]
-        );
+        assert_eq!(lines("| a | b |\n| :- | - |\n| 1 | 2 |"), ["| a | b |", r"\| \:\- \| \- \|", "| 1 | 2 |"]);
     }
 
     #[test]

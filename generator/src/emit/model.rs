@@ -40,7 +40,9 @@ fn emit_field(api: &Api, owner: &TypeDef, f: &Field) -> TokenStream {
     let owner_name = format_ident!("{}", owner.path.name);
     let marker = match f.role {
         FieldRole::Data => None,
-        FieldRole::ApiVersion => Some((quote!(crate::ApiVersion), "The `apiVersion`, written from `TypeMeta::API_VERSION`.")),
+        FieldRole::ApiVersion => {
+            Some((quote!(crate::ApiVersion), "The `apiVersion`, written from `TypeMeta::API_VERSION`."))
+        }
         FieldRole::Kind => Some((quote!(crate::Kind), "The `kind`, written from `TypeMeta::KIND`.")),
     };
     if let Some((marker, what)) = marker {

@@ -16,6 +16,7 @@ pub fn build(spec: &Spec) -> Result<Api> {
         builder.definition(name, schema)?;
     }
     let mut types = builder.types;
+    reject_alias_cycles(spec, &types)?;
     name_types(&mut types);
     box_recursive_fields(&mut types);
     let resources = resources(spec, &types);
@@ -30,6 +31,12 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn definition(&mut self, name: &str, schema: &Schema) -> Result<()> {
+        if name.split('.').any(str::is_empty) {
+            return Err(Error::Unsupported {
+                origin: schema.origin.clone(),
+                message: format!("definition name {name:?} has an empty segment"),
+            });
+        }
         let (module, type_name) = definition_path(name);
         let path = RustPath { module, name: type_name };
         self.add_type(name.to_string(), path, schema)
@@ -124,7 +131,9 @@ impl Builder<'_> {
             SchemaKind::Number { .. } => TypeRef::F64,
             SchemaKind::Boolean => TypeRef::Bool,
             SchemaKind::Any => TypeRef::Json,
-            SchemaKind::Array { items } => TypeRef::Vec(Box::new(nullable_time(self.type_ref(owner, owner_path, wire, items)?))),
+            SchemaKind::Array { items } => {
+                TypeRef::Vec(Box::new(nullable_time(self.type_ref(owner, owner_path, wire, items)?)))
+            }
             SchemaKind::Object { properties, additional_properties, .. } => {
                 match (properties.is_empty(), additional_properties) {
                     (true, Some(values)) => {
@@ -144,10 +153,11 @@ impl Builder<'_> {
     }
 
     fn named(&self, name: &str, schema: &Schema) -> Result<TypeRef> {
-        let target = self.spec.definitions.get(name).ok_or_else(|| Error::DanglingRef {
-            origin: schema.origin.clone(),
-            reference: name.to_string(),
-        })?;
+        let target = self
+            .spec
+            .definitions
+            .get(name)
+            .ok_or_else(|| Error::DanglingRef { origin: schema.origin.clone(), reference: name.to_string() })?;
         Ok(match special_definition(name, target) {
             Some(Special::Runtime(ty)) => ty,
             _ => TypeRef::Named(name.to_string()),
@@ -162,6 +172,44 @@ fn nullable_time(ty: TypeRef) -> TypeRef {
         TypeRef::Time | TypeRef::MicroTime => TypeRef::Nullable(Box::new(ty)),
         other => other,
     }
+}
+
+/// `Foo = Foo` or `A = Vec<B>`, `B = A` cannot be Rust type aliases.
+fn reject_alias_cycles(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Result<()> {
+    fn named(ty: &TypeRef, out: &mut Vec<String>) {
+        match ty {
+            TypeRef::Named(n) => out.push(n.clone()),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    let alias_targets = |name: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(TypeDef { shape: Shape::Alias(ty), .. }) = types.get(name) {
+            named(ty, &mut out);
+        }
+        out
+    };
+    for start in types.keys() {
+        let mut path: Vec<String> = Vec::new();
+        let mut stack = vec![(start.clone(), 0usize)];
+        let mut seen = BTreeSet::new();
+        while let Some((node, depth)) = stack.pop() {
+            path.truncate(depth);
+            path.push(node.clone());
+            for next in alias_targets(&node) {
+                if &next == start {
+                    let origin = spec.definitions.get(start).map(|s| s.origin.clone()).unwrap_or_default();
+                    path.push(next);
+                    return Err(Error::AliasCycle { origin, name: start.clone(), cycle: path.join(" -> ") });
+                }
+                if seen.insert(next.clone()) {
+                    stack.push((next, depth + 1));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Two definitions may map to one Rust name in a module (`a-b` and `a_b`); the later key gets a
@@ -311,7 +359,12 @@ fn push_verb(verbs: &mut Vec<String>, verb: &str) {
 
 fn resources(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Vec<Resource> {
     let mut found: BTreeMap<ResourceKey, Resource> = BTreeMap::new();
-    let def_of = |gvk: &Gvk| types.values().find(|t| t.gvks.len() == 1 && &t.gvks[0] == gvk).or_else(|| types.values().find(|t| t.gvks.contains(gvk)));
+    let def_of = |gvk: &Gvk| {
+        types
+            .values()
+            .find(|t| t.gvks.len() == 1 && &t.gvks[0] == gvk)
+            .or_else(|| types.values().find(|t| t.gvks.contains(gvk)))
+    };
     // The kind of a resource comes from its own (non-subresource) operations.
     for op in &spec.operations {
         let (Some(parts), Some(gvk)) = (parse_path(&op.path), &op.gvk) else { continue };
@@ -422,7 +475,8 @@ fn operations(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Result<Vec<Oper
             });
         }
         let parts = parse_path(&op.path);
-        let candidates: Vec<(String, String)> = op.parameters.iter().map(|p| (p.name.clone(), snake_ident(&p.name))).collect();
+        let candidates: Vec<(String, String)> =
+            op.parameters.iter().map(|p| (p.name.clone(), snake_ident(&p.name))).collect();
         let idents = dedupe(&candidates, "_");
         let params = op
             .parameters
@@ -440,7 +494,11 @@ fn operations(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Result<Vec<Oper
             })
             .collect::<Result<Vec<_>>>()?;
         let body = match &op.body {
-            Some(b) => Some(BodyDef { ty: simple_type_ref(&b.schema, types)?, required: b.required, media_types: b.media_types.clone() }),
+            Some(b) => Some(BodyDef {
+                ty: simple_type_ref(&b.schema, types)?,
+                required: b.required,
+                media_types: b.media_types.clone(),
+            }),
             None => None,
         };
         let responses = op
@@ -477,9 +535,15 @@ mod tests {
     #[test]
     fn paths() {
         let p = parse_path("/api/v1/namespaces/{namespace}/secrets/{name}").unwrap();
-        assert_eq!((p.key.group.as_str(), p.key.plural.as_str(), p.namespaced, p.has_name), ("", "secrets", true, true));
+        assert_eq!(
+            (p.key.group.as_str(), p.key.plural.as_str(), p.namespaced, p.has_name),
+            ("", "secrets", true, true)
+        );
         let p = parse_path("/api/v1/namespaces/{name}/status").unwrap();
-        assert_eq!((p.key.plural.as_str(), p.namespaced, p.subresource.as_deref()), ("namespaces", false, Some("status")));
+        assert_eq!(
+            (p.key.plural.as_str(), p.namespaced, p.subresource.as_deref()),
+            ("namespaces", false, Some("status"))
+        );
         let p = parse_path("/apis/apps/v1/watch/namespaces/{namespace}/deployments").unwrap();
         assert!(p.legacy_watch && p.namespaced);
         let p = parse_path("/apis/rbac.authorization.k8s.io/v1/clusterroles").unwrap();

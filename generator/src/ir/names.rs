@@ -6,11 +6,10 @@ use heck::ToUpperCamelCase;
 
 /// Rust keywords, strict and reserved (2021 and 2024 editions), that cannot be identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 pub fn is_keyword(ident: &str) -> bool {
@@ -26,7 +25,11 @@ fn ascii_words(name: &str) -> String {
 fn finish(ident: String, empty: &str, digit_prefix: &str) -> String {
     let ident = if ident.is_empty() { empty.to_string() } else { ident };
     let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{ident}") } else { ident };
-    if is_keyword(&ident) { format!("{ident}_") } else { ident }
+    if is_keyword(&ident) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
 }
 
 /// A field, parameter or function name: `camelCase`, `x-kubernetes-foo`, `a.b` all become
@@ -61,7 +64,9 @@ fn words(name: &str) -> Vec<String> {
             Some(p) if c.is_ascii_uppercase() => {
                 let starts_word = next.is_some_and(|n| n.is_ascii_lowercase());
                 let acronym_plural = next == Some('s') && !after_next.is_some_and(|a| a.is_ascii_lowercase());
-                p.is_ascii_lowercase() || p.is_ascii_digit() || (p.is_ascii_uppercase() && starts_word && !acronym_plural)
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && starts_word && !acronym_plural)
             }
             _ => false,
         };
@@ -87,10 +92,8 @@ pub fn type_ident(name: &str) -> String {
 /// A module name from one segment of a definition name or group (`kube-aggregator`,
 /// `apiextensions-apiserver`, `v1beta1`).
 pub fn module_ident(segment: &str) -> String {
-    let ident: String = segment
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
-        .collect();
+    let ident: String =
+        segment.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
     finish(ident, "module", "m")
 }
 

@@ -21,8 +21,7 @@ pub struct Document {
 
 impl Document {
     pub fn read(path: &Path) -> Result<Document> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
         Ok(Document { name: path.display().to_string(), text })
     }
 }
@@ -33,8 +32,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|source| Error::Read { path: path.clone(), source })?;
+            let entries = std::fs::read_dir(path).map_err(|source| Error::Read { path: path.clone(), source })?;
             let mut files = Vec::new();
             for entry in entries {
                 let entry = entry.map_err(|source| Error::Read { path: path.clone(), source })?;
@@ -42,6 +40,9 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 if p.extension().is_some_and(|e| e == "json") && p.is_file() {
                     files.push(p);
                 }
+            }
+            if files.is_empty() {
+                return Err(Error::EmptyDirectory { path: path.clone() });
             }
             files.sort();
             out.extend(files);
@@ -68,9 +69,9 @@ pub fn load(docs: &[Document]) -> Result<Spec> {
         let spec = load_one(doc)?;
         merge(&mut merged, spec)?;
     }
-    merged.operations.sort_by(|a, b| {
-        (a.path.as_str(), method_rank(&a.method)).cmp(&(b.path.as_str(), method_rank(&b.method)))
-    });
+    merged
+        .operations
+        .sort_by(|a, b| (a.path.as_str(), method_rank(&a.method)).cmp(&(b.path.as_str(), method_rank(&b.method))));
     Ok(merged)
 }
 
@@ -84,7 +85,8 @@ fn load_one(doc: &Document) -> Result<Spec> {
     let version = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
     match (version("swagger"), version("openapi")) {
         (Some(v), _) if v == "2.0" => swagger2::load(&doc.name, &value),
-        (_, Some(v)) if v.starts_with("3.0") => openapi3::load(&doc.name, value),
+        // The OpenAPI loader says which version it found if it is not 3.0.
+        (_, Some(_)) => openapi3::load(&doc.name, value),
         _ => Err(Error::UnknownFormat { file: doc.name.clone() }),
     }
 }
@@ -99,10 +101,7 @@ fn strip_position(message: &str) -> String {
 
 /// The order operations of one path are listed in.
 pub fn method_rank(method: &str) -> usize {
-    ["get", "put", "post", "delete", "options", "head", "patch"]
-        .iter()
-        .position(|m| *m == method)
-        .unwrap_or(usize::MAX)
+    ["get", "put", "post", "delete", "options", "head", "patch"].iter().position(|m| *m == method).unwrap_or(usize::MAX)
 }
 
 /// Adds `other` to `into`. A definition present in both must have the same shape (shared

@@ -89,11 +89,19 @@ pub enum SchemaKind {
     /// A reference to a definition, by its full name (already stripped of
     /// `#/definitions/` or `#/components/schemas/`).
     Ref(String),
-    String { format: Option<String> },
-    Integer { format: Option<String> },
-    Number { format: Option<String> },
+    String {
+        format: Option<String>,
+    },
+    Integer {
+        format: Option<String>,
+    },
+    Number {
+        format: Option<String>,
+    },
     Boolean,
-    Array { items: Box<Schema> },
+    Array {
+        items: Box<Schema>,
+    },
     /// An object. Properties are sorted by wire name so both input formats agree.
     Object {
         properties: BTreeMap<String, Schema>,

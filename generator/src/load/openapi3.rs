@@ -6,15 +6,12 @@
 //! `description` next to a bare `$ref` (older Kubernetes releases emitted those before they
 //! switched to `allOf` wrappers, and Swagger 2.0 documents keep them too).
 
-use super::model::{
-    Body, Gvk, Operation, Origin, ParamLocation, Parameter, Response, Schema, SchemaKind, Spec,
-};
+use super::model::{Body, Gvk, Operation, Origin, ParamLocation, Parameter, Response, Schema, SchemaKind, Spec};
 use crate::error::{Error, Result};
 use openapiv3::{
-    AdditionalProperties, AnySchema, Components, Content, OpenAPI, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Responses, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, Components, Content, OpenAPI, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Responses, Type, VariantOrUnknownOrEmpty,
 };
-use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
@@ -44,8 +41,12 @@ pub fn load(file: &str, doc: Value) -> Result<Spec> {
             })
         }
     }
-    let api = OpenAPI::deserialize(&doc)
-        .map_err(|e| Error::InvalidOpenApi { origin: root.clone(), message: e.to_string() })?;
+    // serde_path_to_error tracks where in the document deserialization failed, so the error
+    // names the node (`/paths/~1x/get`), not the whole document.
+    let api: OpenAPI = serde_path_to_error::deserialize(&doc).map_err(|e| {
+        let origin = refine(&doc, pointer_of(&root, e.path()));
+        Error::InvalidOpenApi { origin, message: e.into_inner().to_string() }
+    })?;
     let reader = Reader { api: &api, raw: &doc };
 
     let mut spec = Spec::default();
@@ -58,6 +59,45 @@ pub fn load(file: &str, doc: Value) -> Result<Spec> {
     }
     spec.operations = reader.operations(&root.child("paths"))?;
     Ok(spec)
+}
+
+fn pointer_of(base: &Origin, path: &serde_path_to_error::Path) -> Origin {
+    path.iter().fold(base.clone(), |origin, segment| match segment {
+        serde_path_to_error::Segment::Map { key } => origin.child(key),
+        serde_path_to_error::Segment::Seq { index } => origin.child(&index.to_string()),
+        _ => origin,
+    })
+}
+
+/// openapiv3 flattens extensions into paths, path items and schemas, and serde cannot track
+/// the path through a flattened map; so an error reported at such a map is narrowed by reading
+/// each of its entries on its own.
+fn refine(doc: &Value, origin: Origin) -> Origin {
+    fn first_failing<T: serde::de::DeserializeOwned>(map: Option<&Value>, at: &Origin) -> Option<Origin> {
+        map?.as_object()?.iter().filter(|(k, _)| !k.starts_with("x-")).find_map(|(key, value)| {
+            serde_path_to_error::deserialize::<_, T>(value).err().map(|e| pointer_of(&at.child(key), e.path()))
+        })
+    }
+    let node = |pointer: &str| doc.pointer(pointer);
+    match origin.pointer.as_str() {
+        "/paths" => match first_failing::<ReferenceOr<openapiv3::PathItem>>(node("/paths"), &origin) {
+            Some(item) => {
+                let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+                let ops = node(&item.pointer).and_then(Value::as_object);
+                let failing = ops.into_iter().flatten().find(|(k, v)| {
+                    methods.contains(&k.as_str())
+                        && serde_path_to_error::deserialize::<_, openapiv3::Operation>(*v).is_err()
+                });
+                failing.map(|(k, _)| item.child(k)).unwrap_or(item)
+            }
+            None => origin,
+        },
+        "/components" => {
+            first_failing::<ReferenceOr<openapiv3::Schema>>(node("/components/schemas"), &origin.child("schemas"))
+                .unwrap_or(origin)
+        }
+        _ => origin,
+    }
 }
 
 struct Reader<'a> {
@@ -109,16 +149,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn schema_or_ref<S: Borrow<openapiv3::Schema>>(
-        &self,
-        node: &ReferenceOr<S>,
-        origin: &Origin,
-    ) -> Result<Schema> {
+    fn schema_or_ref<S: Borrow<openapiv3::Schema>>(&self, node: &ReferenceOr<S>, origin: &Origin) -> Result<Schema> {
         match node {
             ReferenceOr::Item(schema) => self.schema(schema.borrow(), origin),
             ReferenceOr::Reference { reference } => {
-                let mut schema =
-                    Schema::new(origin.clone(), SchemaKind::Ref(self.schema_name(reference, origin)?));
+                let mut schema = Schema::new(origin.clone(), SchemaKind::Ref(self.schema_name(reference, origin)?));
                 schema.description = self
                     .raw_at(origin)
                     .and_then(|node| node.get("description"))
@@ -168,8 +203,7 @@ impl<'a> Reader<'a> {
     /// (e.g. Kubernetes' `{"type": "string", "uniqueItems": true}` parameter schemas), so
     /// the type is read from `typ` by hand.
     fn any(&self, any: &AnySchema, int_or_string: bool, origin: &Origin) -> Result<SchemaKind> {
-        let structural =
-            !any.properties.is_empty() || any.additional_properties.is_some() || any.items.is_some();
+        let structural = !any.properties.is_empty() || any.additional_properties.is_some() || any.items.is_some();
         if int_or_string && (is_int_or_string(&any.any_of) || is_int_or_string(&any.one_of)) {
             return Ok(SchemaKind::String { format: None });
         }
@@ -212,18 +246,12 @@ impl<'a> Reader<'a> {
     fn all_of(&self, parts: &[ReferenceOr<openapiv3::Schema>], origin: &Origin) -> Result<SchemaKind> {
         let at = origin.child("allOf");
         match parts {
-            [ReferenceOr::Reference { reference }] => {
-                Ok(SchemaKind::Ref(self.schema_name(reference, &at.child("0"))?))
-            }
+            [ReferenceOr::Reference { reference }] => Ok(SchemaKind::Ref(self.schema_name(reference, &at.child("0"))?)),
             _ => Err(unsupported(&at, "`allOf` is only supported as a wrapper around a single $ref")),
         }
     }
 
-    fn array(
-        &self,
-        items: Option<&ReferenceOr<Box<openapiv3::Schema>>>,
-        origin: &Origin,
-    ) -> Result<SchemaKind> {
+    fn array(&self, items: Option<&ReferenceOr<Box<openapiv3::Schema>>>, origin: &Origin) -> Result<SchemaKind> {
         let items = items.ok_or_else(|| unsupported(origin, "an array schema needs `items`"))?;
         Ok(SchemaKind::Array { items: Box::new(self.schema_or_ref(items, &origin.child("items"))?) })
     }
@@ -244,9 +272,7 @@ impl<'a> Reader<'a> {
         let additional_properties = match additional {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(Box::new(Schema::new(ap_origin, SchemaKind::Any))),
-            Some(AdditionalProperties::Schema(node)) => {
-                Some(Box::new(self.schema_or_ref(node.as_ref(), &ap_origin)?))
-            }
+            Some(AdditionalProperties::Schema(node)) => Some(Box::new(self.schema_or_ref(node.as_ref(), &ap_origin)?)),
         };
         Ok(SchemaKind::Object { properties: out, required: required.to_vec(), additional_properties })
     }
@@ -304,10 +330,7 @@ impl<'a> Reader<'a> {
             None => None,
         };
         let (responses, produces) = self.responses(&op.responses, &origin.child("responses"))?;
-        let id = op
-            .operation_id
-            .clone()
-            .ok_or_else(|| unsupported(origin, "an operation needs an `operationId`"))?;
+        let id = op.operation_id.clone().ok_or_else(|| unsupported(origin, "an operation needs an `operationId`"))?;
         Ok(Operation {
             origin: origin.clone(),
             id,
@@ -325,16 +348,8 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn parameters(
-        &self,
-        nodes: &'a [ReferenceOr<openapiv3::Parameter>],
-        origin: &Origin,
-    ) -> Result<Vec<Parameter>> {
-        nodes
-            .iter()
-            .enumerate()
-            .map(|(i, node)| self.parameter(node, &origin.child(&i.to_string())))
-            .collect()
+    fn parameters(&self, nodes: &'a [ReferenceOr<openapiv3::Parameter>], origin: &Origin) -> Result<Vec<Parameter>> {
+        nodes.iter().enumerate().map(|(i, node)| self.parameter(node, &origin.child(&i.to_string()))).collect()
     }
 
     fn parameter(&self, node: &'a ReferenceOr<openapiv3::Parameter>, origin: &Origin) -> Result<Parameter> {
@@ -398,9 +413,7 @@ impl<'a> Reader<'a> {
         let mut produces: Vec<String> = Vec::new();
         for (status, node) in entries {
             let (response, response_origin) =
-                self.resolve(node, &origin.child(&status), "responses", |name| {
-                    self.components()?.responses.get(name)
-                })?;
+                self.resolve(node, &origin.child(&status), "responses", |name| self.components()?.responses.get(name))?;
             let schema = self.content_schema(&response.content, &response_origin.child("content"))?;
             for media_type in response.content.keys() {
                 if !produces.contains(media_type) {
@@ -417,14 +430,9 @@ impl<'a> Reader<'a> {
         let with_schema = |(media_type, entry): (&'a String, &'a openapiv3::MediaType)| {
             entry.schema.as_ref().map(|schema| (media_type, schema))
         };
-        let chosen = content
-            .get_key_value(JSON)
-            .and_then(with_schema)
-            .or_else(|| content.iter().find_map(with_schema));
+        let chosen = content.get_key_value(JSON).and_then(with_schema).or_else(|| content.iter().find_map(with_schema));
         match chosen {
-            Some((media_type, node)) => {
-                Ok(Some(self.schema_or_ref(node, &origin.child(media_type).child("schema"))?))
-            }
+            Some((media_type, node)) => Ok(Some(self.schema_or_ref(node, &origin.child(media_type).child("schema"))?)),
             None => Ok(None),
         }
     }
@@ -434,9 +442,7 @@ impl<'a> Reader<'a> {
 fn local_name(reference: &str, section: &str, origin: &Origin) -> Result<String> {
     let prefix = format!("#/components/{section}/");
     match reference.strip_prefix(&prefix) {
-        Some(token) if !token.is_empty() && !token.contains('/') => {
-            Ok(token.replace("~1", "/").replace("~0", "~"))
-        }
+        Some(token) if !token.is_empty() && !token.contains('/') => Ok(token.replace("~1", "/").replace("~0", "~")),
         _ => Err(unsupported(
             origin,
             format!("$ref {reference:?}: only local references of the form {prefix}NAME are supported"),
@@ -606,18 +612,14 @@ mod tests {
         assert!(matches!(err, Error::DanglingRef { .. }), "{err:?}");
         let text = err.to_string();
         assert!(text.contains(FILE), "{text}");
-        assert!(
-            text.contains("/components/schemas/io.k8s.api.apps.v1.Deployment/properties/spec/allOf/0"),
-            "{text}"
-        );
+        assert!(text.contains("/components/schemas/io.k8s.api.apps.v1.Deployment/properties/spec/allOf/0"), "{text}");
         assert!(text.contains("#/components/schemas/io.k8s.api.apps.v1.Missing"), "{text}");
     }
 
     #[test]
     fn non_local_schema_ref_is_unsupported() {
-        let err =
-            load(FILE, doc(json!({"A": {"type": "array", "items": {"$ref": "other.json#/B"}}}), json!({})))
-                .unwrap_err();
+        let err = load(FILE, doc(json!({"A": {"type": "array", "items": {"$ref": "other.json#/B"}}}), json!({})))
+            .unwrap_err();
         match err {
             Error::Unsupported { origin, message } => {
                 assert_eq!(origin.pointer, "/components/schemas/A/items");
@@ -687,8 +689,7 @@ mod tests {
         }
 
         let err =
-            load(FILE, doc(json!({"A": {"anyOf": [{"type": "integer"}, {"type": "string"}]}}), json!({})))
-                .unwrap_err();
+            load(FILE, doc(json!({"A": {"anyOf": [{"type": "integer"}, {"type": "string"}]}}), json!({}))).unwrap_err();
         assert!(matches!(err, Error::Unsupported { .. }), "without the extension: {err:?}");
     }
 
@@ -754,10 +755,7 @@ mod tests {
             SchemaKind::Object { required, .. } => assert_eq!(required, &["a".to_string()]),
             other => panic!("{other:?}"),
         }
-        assert_eq!(
-            additional(&defs["Strings"]).unwrap().kind,
-            SchemaKind::String { format: Some("byte".to_string()) }
-        );
+        assert_eq!(additional(&defs["Strings"]).unwrap().kind, SchemaKind::String { format: Some("byte".to_string()) });
         assert_eq!(additional(&defs["Untyped"]).unwrap().kind, SchemaKind::Ref("Absent".to_string()));
     }
 
@@ -804,10 +802,7 @@ mod tests {
 
         let err = load(
             FILE,
-            doc(
-                json!({"A": {"type": "object", "x-kubernetes-group-version-kind": [{"group": ""}]}}),
-                json!({}),
-            ),
+            doc(json!({"A": {"type": "object", "x-kubernetes-group-version-kind": [{"group": ""}]}}), json!({})),
         )
         .unwrap_err();
         match err {
@@ -845,10 +840,7 @@ mod tests {
         )
         .unwrap();
         fn names(op: &Operation) -> Vec<(ParamLocation, &str, &str)> {
-            op.parameters
-                .iter()
-                .map(|p| (p.location, p.name.as_str(), p.description.as_deref().unwrap()))
-                .collect()
+            op.parameters.iter().map(|p| (p.location, p.name.as_str(), p.description.as_deref().unwrap())).collect()
         }
         let (read, patch) = (&spec.operations[0], &spec.operations[1]);
         assert_eq!((read.method.as_str(), patch.method.as_str()), ("get", "patch"));
@@ -910,8 +902,7 @@ mod tests {
         assert_eq!(params[0].schema.kind, SchemaKind::Integer { format: None });
 
         let mut dangling = input.clone();
-        dangling["paths"]["/api/v1/things"]["get"]["parameters"][0]["$ref"] =
-            json!("#/components/parameters/missing");
+        dangling["paths"]["/api/v1/things"]["get"]["parameters"][0]["$ref"] = json!("#/components/parameters/missing");
         let err = load(FILE, dangling).unwrap_err();
         match &err {
             Error::DanglingRef { origin, reference } => {
@@ -984,11 +975,7 @@ mod tests {
         // `serde_json::Value` keeps objects in document order only with serde_json's
         // `preserve_order` feature; the loader keeps whatever order its input has.
         let keys = |pointer: &str| -> Vec<String> {
-            input
-                .pointer(pointer)
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default()
+            input.pointer(pointer).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
         };
         let patch_types = keys("/paths/~1a/patch/requestBody/content");
         let mut produced = Vec::new();
@@ -1044,15 +1031,11 @@ mod tests {
 
     #[test]
     fn equivalence_documents_load() {
-        for (name, kind) in [
-            ("api__v1.json", "io.k8s.api.core.v1.ConfigMap"),
-            ("apis__example.com__v1.json", "com.example.v1.Widget"),
-        ] {
+        for (name, kind) in
+            [("api__v1.json", "io.k8s.api.core.v1.ConfigMap"), ("apis__example.com__v1.json", "com.example.v1.Widget")]
+        {
             let spec = equivalence_file(name);
-            assert!(
-                spec.definitions.contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"),
-                "{name}"
-            );
+            assert!(spec.definitions.contains_key("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"), "{name}");
             assert!(spec.definitions.contains_key(kind), "{name}");
             assert!(!spec.operations.is_empty(), "{name}");
         }

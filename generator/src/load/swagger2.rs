@@ -86,15 +86,12 @@ pub(crate) fn gvks(value: Option<&Value>, origin: &Origin) -> Result<Vec<Gvk>> {
         .map(|item| {
             let get = |k: &str| item.get(k).and_then(Value::as_str);
             match (get("group"), get("version"), get("kind")) {
-                (Some(group), Some(version), Some(kind)) => Ok(Gvk {
-                    group: group.to_string(),
-                    version: version.to_string(),
-                    kind: kind.to_string(),
-                }),
+                (Some(group), Some(version), Some(kind)) => {
+                    Ok(Gvk { group: group.to_string(), version: version.to_string(), kind: kind.to_string() })
+                }
                 _ => Err(Error::Unsupported {
                     origin: origin.clone(),
-                    message: "x-kubernetes-group-version-kind needs string group, version and kind"
-                        .to_string(),
+                    message: "x-kubernetes-group-version-kind needs string group, version and kind".to_string(),
                 }),
             }
         })
@@ -112,7 +109,8 @@ impl Reader<'_> {
         let kind = self.schema_kind(map, origin)?;
         let mut schema = Schema::new(origin.clone(), kind);
         schema.description = string(map.get("description"));
-        schema.gvks = gvks(map.get("x-kubernetes-group-version-kind"), &origin.child("x-kubernetes-group-version-kind"))?;
+        schema.gvks =
+            gvks(map.get("x-kubernetes-group-version-kind"), &origin.child("x-kubernetes-group-version-kind"))?;
         schema.int_or_string = flag(map, "x-kubernetes-int-or-string");
         schema.preserve_unknown_fields = flag(map, "x-kubernetes-preserve-unknown-fields");
         schema.embedded_resource = flag(map, "x-kubernetes-embedded-resource");
@@ -205,11 +203,7 @@ impl Reader<'_> {
             origin: origin.clone(),
             message: format!("`parameters` must be an array, found {}", kind_of(value)),
         })?;
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| self.parameter(item, &origin.child(&i.to_string())))
-            .collect()
+        items.iter().enumerate().map(|(i, item)| self.parameter(item, &origin.child(&i.to_string()))).collect()
     }
 
     /// Resolves `$ref: #/parameters/NAME` and returns the parameter with its origin.
@@ -217,9 +211,8 @@ impl Reader<'_> {
         let map = as_object(value, origin)?;
         if let Some(reference) = map.get("$ref") {
             let reference = reference.as_str().unwrap_or_default();
-            let target = reference
-                .strip_prefix(PARAM_PREFIX)
-                .and_then(|name| self.parameters?.get(name).map(|v| (name, v)));
+            let target =
+                reference.strip_prefix(PARAM_PREFIX).and_then(|name| self.parameters?.get(name).map(|v| (name, v)));
             return match target {
                 Some((name, target)) => {
                     let target_origin = Origin::new(&origin.file, "/parameters").child(name);
@@ -297,7 +290,11 @@ impl Reader<'_> {
                     Some(s) => Some(self.schema(s, &resp_origin.child("schema"))?),
                     None => None,
                 };
-                responses.push(Response { status: status.clone(), description: string(resp.get("description")), schema });
+                responses.push(Response {
+                    status: status.clone(),
+                    description: string(resp.get("description")),
+                    schema,
+                });
             }
         }
         responses.sort_by(|a, b| a.status.cmp(&b.status));
