@@ -7,7 +7,7 @@ use k8s_pack::api::networking::v1::NetworkPolicy;
 use k8s_pack::api::rbac::v1::{ClusterRole, Role};
 use k8s_pack::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaProps;
 use k8s_pack::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_pack::{ByteString, IntOrString, MicroTime, Quantity, Resource, Scope, Time, TypeMeta};
+use k8s_pack::{ByteString, IntOrString, ListableResource, MicroTime, Quantity, Resource, Scope, Time, TypeMeta};
 use serde_json::json;
 
 #[test]
@@ -143,6 +143,13 @@ fn resource_metadata_is_constant() {
             && Pod::SUBRESOURCES.contains(&"eviction")
             && Pod::SUBRESOURCES.contains(&"exec")
     );
+    // The list type is an associated type: a wrong one would not compile.
+    fn list_of<R: ListableResource>(list: R::List) -> R::List {
+        list
+    }
+    let list: PodList = list_of::<Pod>(PodList::default());
+    assert!(list.items.is_empty());
+    let _: k8s_pack::api::rbac::v1::ClusterRoleList = list_of::<ClusterRole>(Default::default());
 }
 
 #[test]

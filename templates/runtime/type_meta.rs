@@ -32,6 +32,11 @@ pub trait Resource: TypeMeta {
     const SUBRESOURCES: &'static [&'static str];
 }
 
+/// A resource the spec lets you list: its list type (`SecretList` for `Secret`).
+pub trait ListableResource: Resource {
+    type List;
+}
+
 macro_rules! type_meta_field {
     ($(#[$doc:meta])* $name:ident, $constant:ident) => {
         $(#[$doc])*

@@ -6,8 +6,8 @@
 //! `io.k8s.api.core.v1.Secret`. Kubernetes' special types are at the crate root.
 pub mod runtime;
 pub use runtime::{
-    ApiVersion, ByteString, IntOrString, Kind, MicroTime, Quantity, Resource, Scope,
-    Time, TypeMeta,
+    ApiVersion, ByteString, IntOrString, Kind, ListableResource, MicroTime, Quantity,
+    Resource, Scope, Time, TypeMeta,
 };
 pub mod api;
 pub mod apiextensions_apiserver;

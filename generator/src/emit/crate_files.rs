@@ -55,7 +55,9 @@ pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileConten
         #![doc = " Types live in modules named after their definitions: `api::core::v1::Secret` is"]
         #![doc = " `io.k8s.api.core.v1.Secret`. Kubernetes' special types are at the crate root."]
         pub mod runtime;
-        pub use runtime::{ApiVersion, ByteString, IntOrString, Kind, MicroTime, Quantity, Resource, Scope, Time, TypeMeta};
+        pub use runtime::{
+            ApiVersion, ByteString, IntOrString, Kind, ListableResource, MicroTime, Quantity, Resource, Scope, Time, TypeMeta,
+        };
         #decls
         #(#root_items)*
     };

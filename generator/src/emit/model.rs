@@ -21,7 +21,7 @@ fn emit_struct(api: &Api, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let fields = fields.iter().map(|f| emit_field(api, t, f));
     quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct #name {
             #(#fields)*
         }
@@ -33,7 +33,7 @@ fn emit_field(api: &Api, owner: &TypeDef, f: &Field) -> TokenStream {
     let ident = format_ident!("{}", f.ident);
     let mut ty = type_tokens(api, &f.ty, &owner.path.module);
     if f.boxed {
-        ty = quote!(std::boxed::Box<#ty>);
+        ty = quote!(::std::boxed::Box<#ty>);
     }
     let wire = &f.wire;
     let rename = (f.wire != f.ident).then(|| quote!(rename = #wire,));
@@ -64,8 +64,8 @@ fn emit_field(api: &Api, owner: &TypeDef, f: &Field) -> TokenStream {
     } else {
         quote! {
             #doc
-            #[serde(#rename skip_serializing_if = "Option::is_none")]
-            pub #ident: Option<#ty>,
+            #[serde(#rename skip_serializing_if = "::core::option::Option::is_none")]
+            pub #ident: ::core::option::Option<#ty>,
         }
     }
 }

@@ -44,6 +44,14 @@ pub fn emit_resource(api: &Api, t: &TypeDef) -> TokenStream {
         Scope::Cluster => quote!(crate::Scope::Cluster),
     };
     let verbs = &resource.verbs;
+    let listable = resource.list_def.as_ref().and_then(|list| api.type_def(list)).map(|list| {
+        let list = super::types::type_tokens(api, &crate::ir::TypeRef::Named(list.def_name.clone()), &t.path.module);
+        quote! {
+            impl crate::ListableResource for #name {
+                type List = #list;
+            }
+        }
+    });
     let subresources = resource.subresources.iter().map(|s| &s.name);
     quote! {
         impl crate::Resource for #name {
@@ -52,5 +60,6 @@ pub fn emit_resource(api: &Api, t: &TypeDef) -> TokenStream {
             const VERBS: &'static [&'static str] = &[#(#verbs),*];
             const SUBRESOURCES: &'static [&'static str] = &[#(#subresources),*];
         }
+        #listable
     }
 }

@@ -5,30 +5,31 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The tokens of `ty` as used from inside `from_module`: a type in the same module is named
-/// bare, others by their `crate::` path.
+/// bare, others by their `crate::` path; std and serde types by absolute paths, so a custom
+/// resource named `Option` or a module named `std` cannot shadow them.
 pub fn type_tokens(api: &Api, ty: &TypeRef, from_module: &[String]) -> TokenStream {
     match ty {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F64 => quote!(f64),
-        TypeRef::String => quote!(std::string::String),
+        TypeRef::String => quote!(::std::string::String),
         TypeRef::Bytes | TypeRef::IntOrString | TypeRef::Quantity | TypeRef::Time | TypeRef::MicroTime => {
             let name = format_ident!("{}", runtime_name(ty).unwrap_or_default());
             quote!(crate::#name)
         }
-        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Vec(inner) => {
             let inner = type_tokens(api, inner, from_module);
-            quote!(std::vec::Vec<#inner>)
+            quote!(::std::vec::Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = type_tokens(api, inner, from_module);
-            quote!(std::collections::BTreeMap<std::string::String, #inner>)
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         TypeRef::Nullable(inner) => {
             let inner = type_tokens(api, inner, from_module);
-            quote!(Option<#inner>)
+            quote!(::core::option::Option<#inner>)
         }
         TypeRef::Named(def) => match api.type_def(def) {
             Some(t) => {
@@ -41,7 +42,7 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, from_module: &[String]) -> TokenStre
                 }
             }
             // The IR builder resolves every reference; an unknown one cannot reach here.
-            None => quote!(serde_json::Value),
+            None => quote!(::serde_json::Value),
         },
     }
 }

@@ -15,4 +15,4 @@ pub use byte_string::ByteString;
 pub use int_or_string::IntOrString;
 pub use quantity::Quantity;
 pub use time::{MicroTime, Time};
-pub use type_meta::{ApiVersion, Kind, Resource, Scope, TypeMeta};
+pub use type_meta::{ApiVersion, Kind, ListableResource, Resource, Scope, TypeMeta};

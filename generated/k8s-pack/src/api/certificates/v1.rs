@@ -7,7 +7,7 @@
 /// 2. serving certificates for TLS endpoints kube-apiserver can connect to securely (with the "kubernetes.io/kubelet-serving" signerName).
 ///
 /// This API can be used to request client certificates to authenticate to kube-apiserver (with the "kubernetes.io/kube-apiserver-client" signerName), or to obtain certificates from custom non-Kubernetes signers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CertificateSigningRequest {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -22,8 +22,10 @@ pub struct CertificateSigningRequest {
         skip_serializing_if = "crate::Kind::is_absent"
     )]
     pub kind: crate::Kind<CertificateSigningRequest>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// spec contains the certificate request, and is immutable after creation. Only the request, signerName, expirationSeconds, and usages fields can be set on creation. Other fields are derived by Kubernetes and cannot be modified by users.
     #[serde(
         default,
@@ -31,8 +33,8 @@ pub struct CertificateSigningRequest {
     )]
     pub spec: CertificateSigningRequestSpec,
     /// status contains information about whether the request is approved or denied, and the certificate issued by the signer, or the failure condition indicating signer failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CertificateSigningRequestStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<CertificateSigningRequestStatus>,
 }
 impl crate::TypeMeta for CertificateSigningRequest {
     const API_VERSION: &'static str = "certificates.k8s.io/v1";
@@ -55,27 +57,36 @@ impl crate::Resource for CertificateSigningRequest {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["approval", "status"];
 }
+impl crate::ListableResource for CertificateSigningRequest {
+    type List = CertificateSigningRequestList;
+}
 /// CertificateSigningRequestCondition describes a condition of a CertificateSigningRequest object
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CertificateSigningRequestCondition {
     /// lastTransitionTime is the time the condition last transitioned from one status to another. If unset, when a new condition type is added or an existing condition's status is changed, the server defaults this to the current time.
-    #[serde(rename = "lastTransitionTime", skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastTransitionTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_transition_time: ::core::option::Option<crate::Time>,
     /// lastUpdateTime is the time of the last update to this condition
-    #[serde(rename = "lastUpdateTime", skip_serializing_if = "Option::is_none")]
-    pub last_update_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastUpdateTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_update_time: ::core::option::Option<crate::Time>,
     /// message contains a human readable message with details about the request state
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// reason indicates a brief reason for the request state
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// status of the condition, one of True, False, Unknown. Approved, Denied, and Failed conditions may not be "False" or "Unknown".
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// type of the condition. Known conditions are "Approved", "Denied", and "Failed".
     ///
     /// An "Approved" condition is added via the /approval subresource, indicating the request was approved and should be issued by the signer.
@@ -92,10 +103,10 @@ pub struct CertificateSigningRequestCondition {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// CertificateSigningRequestList is a collection of CertificateSigningRequest objects
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CertificateSigningRequestList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -109,15 +120,17 @@ pub struct CertificateSigningRequestList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<CertificateSigningRequest>,
+    pub items: ::std::vec::Vec<CertificateSigningRequest>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
         skip_serializing_if = "crate::Kind::is_absent"
     )]
     pub kind: crate::Kind<CertificateSigningRequestList>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for CertificateSigningRequestList {
     const API_VERSION: &'static str = "certificates.k8s.io/v1";
@@ -126,7 +139,7 @@ impl crate::TypeMeta for CertificateSigningRequestList {
     const KIND: &'static str = "CertificateSigningRequestList";
 }
 /// CertificateSigningRequestSpec contains the certificate request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CertificateSigningRequestSpec {
     /// expirationSeconds is the requested duration of validity of the issued certificate. The certificate signer may issue a certificate with a different validity duration so a client must check the delta between the notBefore and and notAfter fields in the issued certificate to determine the actual duration.
     ///
@@ -140,19 +153,22 @@ pub struct CertificateSigningRequestSpec {
     /// 3. Signer whose configured minimum is longer than the requested duration
     ///
     /// The minimum valid value for expirationSeconds is 600, i.e. 10 minutes.
-    #[serde(rename = "expirationSeconds", skip_serializing_if = "Option::is_none")]
-    pub expiration_seconds: Option<i32>,
+    #[serde(
+        rename = "expirationSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub expiration_seconds: ::core::option::Option<i32>,
     /// extra contains extra attributes of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extra: Option<
-        std::collections::BTreeMap<
-            std::string::String,
-            std::vec::Vec<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub extra: ::core::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
         >,
     >,
     /// groups contains group membership of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub groups: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.
     #[serde(
         default,
@@ -185,10 +201,10 @@ pub struct CertificateSigningRequestSpec {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub signer_name: std::string::String,
+    pub signer_name: ::std::string::String,
     /// uid contains the uid of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub uid: ::core::option::Option<::std::string::String>,
     /// usages specifies a set of key usages requested in the issued certificate.
     ///
     /// Requests for TLS client certificates typically request: "digital signature", "key encipherment", "client auth".
@@ -203,14 +219,14 @@ pub struct CertificateSigningRequestSpec {
     /// "code signing", "email protection", "s/mime",
     /// "ipsec end system", "ipsec tunnel", "ipsec user",
     /// "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc"
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub usages: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub usages: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// username contains the name of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub username: ::core::option::Option<::std::string::String>,
 }
 /// CertificateSigningRequestStatus contains conditions used to indicate approved/denied/failed status of the request, and the issued certificate.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CertificateSigningRequestStatus {
     /// certificate is populated with an issued certificate by the signer after an Approved condition is present. This field is set via the /status subresource. Once populated, this field is immutable.
     ///
@@ -229,14 +245,18 @@ pub struct CertificateSigningRequestStatus {
     ///
     /// When serialized as JSON or YAML, the data is additionally base64-encoded, so it consists of:
     ///
+    /// ```text
     /// base64(
-    /// -\-\-\-\-BEGIN CERTIFICATE-\-\-\-\-
+    /// -----BEGIN CERTIFICATE-----
     /// ...
-    /// -\-\-\-\-END CERTIFICATE-\-\-\-\-
+    /// -----END CERTIFICATE-----
     /// )
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certificate: Option<crate::ByteString>,
+    /// ```
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub certificate: ::core::option::Option<crate::ByteString>,
     /// conditions applied to the request. Known conditions are "Approved", "Denied", and "Failed".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<std::vec::Vec<CertificateSigningRequestCondition>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<
+        ::std::vec::Vec<CertificateSigningRequestCondition>,
+    >,
 }

@@ -5,7 +5,7 @@
 /// ClusterTrustBundle objects are considered to be readable by any authenticated user in the cluster, because they can be mounted by pods using the `clusterTrustBundle` projection.  All service accounts have read access to ClusterTrustBundles by default.  Users who only have namespace-level access to a cluster can read ClusterTrustBundles by impersonating a serviceaccount that they have access to.
 ///
 /// It can be optionally associated with a particular assigner, in which case it contains one valid set of trust anchors for that signer. Signers may have multiple associated ClusterTrustBundles; each is an independent set of trust anchors for that signer. Admission control is used to enforce that only users with permissions on the signer can create or modify the corresponding bundle.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundle {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -21,8 +21,10 @@ pub struct ClusterTrustBundle {
     )]
     pub kind: crate::Kind<ClusterTrustBundle>,
     /// metadata contains the object metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// spec contains the signer (if any) and trust anchors.
     #[serde(
         default,
@@ -51,8 +53,11 @@ impl crate::Resource for ClusterTrustBundle {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for ClusterTrustBundle {
+    type List = ClusterTrustBundleList;
+}
 /// ClusterTrustBundleList is a collection of ClusterTrustBundle objects
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundleList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -66,7 +71,7 @@ pub struct ClusterTrustBundleList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ClusterTrustBundle>,
+    pub items: ::std::vec::Vec<ClusterTrustBundle>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -74,8 +79,10 @@ pub struct ClusterTrustBundleList {
     )]
     pub kind: crate::Kind<ClusterTrustBundleList>,
     /// metadata contains the list metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ClusterTrustBundleList {
     const API_VERSION: &'static str = "certificates.k8s.io/v1alpha1";
@@ -84,7 +91,7 @@ impl crate::TypeMeta for ClusterTrustBundleList {
     const KIND: &'static str = "ClusterTrustBundleList";
 }
 /// ClusterTrustBundleSpec contains the signer and trust anchors.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundleSpec {
     /// signerName indicates the associated signer, if any.
     ///
@@ -95,8 +102,11 @@ pub struct ClusterTrustBundleSpec {
     /// If signerName is empty, then the ClusterTrustBundle object's name must not have such a prefix.
     ///
     /// List/watch requests for ClusterTrustBundles can filter on this field using a `spec.signerName=NAME` field selector.
-    #[serde(rename = "signerName", skip_serializing_if = "Option::is_none")]
-    pub signer_name: Option<std::string::String>,
+    #[serde(
+        rename = "signerName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub signer_name: ::core::option::Option<::std::string::String>,
     /// trustBundle contains the individual X.509 trust anchors for this bundle, as PEM bundle of PEM-wrapped, DER-formatted X.509 certificates.
     ///
     /// The data must consist only of PEM certificate blocks that parse as valid X.509 certificates.  Each certificate must include a basic constraints extension with the CA bit set.  The API server will reject objects that contain duplicate certificates, or that use PEM block headers.
@@ -107,5 +117,5 @@ pub struct ClusterTrustBundleSpec {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub trust_bundle: std::string::String,
+    pub trust_bundle: ::std::string::String,
 }

@@ -5,7 +5,7 @@
 /// ClusterTrustBundle objects are considered to be readable by any authenticated user in the cluster, because they can be mounted by pods using the `clusterTrustBundle` projection.  All service accounts have read access to ClusterTrustBundles by default.  Users who only have namespace-level access to a cluster can read ClusterTrustBundles by impersonating a serviceaccount that they have access to.
 ///
 /// It can be optionally associated with a particular assigner, in which case it contains one valid set of trust anchors for that signer. Signers may have multiple associated ClusterTrustBundles; each is an independent set of trust anchors for that signer. Admission control is used to enforce that only users with permissions on the signer can create or modify the corresponding bundle.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundle {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -21,8 +21,10 @@ pub struct ClusterTrustBundle {
     )]
     pub kind: crate::Kind<ClusterTrustBundle>,
     /// metadata contains the object metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// spec contains the signer (if any) and trust anchors.
     #[serde(
         default,
@@ -51,8 +53,11 @@ impl crate::Resource for ClusterTrustBundle {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for ClusterTrustBundle {
+    type List = ClusterTrustBundleList;
+}
 /// ClusterTrustBundleList is a collection of ClusterTrustBundle objects
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundleList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -66,7 +71,7 @@ pub struct ClusterTrustBundleList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ClusterTrustBundle>,
+    pub items: ::std::vec::Vec<ClusterTrustBundle>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -74,8 +79,10 @@ pub struct ClusterTrustBundleList {
     )]
     pub kind: crate::Kind<ClusterTrustBundleList>,
     /// metadata contains the list metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ClusterTrustBundleList {
     const API_VERSION: &'static str = "certificates.k8s.io/v1beta1";
@@ -84,7 +91,7 @@ impl crate::TypeMeta for ClusterTrustBundleList {
     const KIND: &'static str = "ClusterTrustBundleList";
 }
 /// ClusterTrustBundleSpec contains the signer and trust anchors.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundleSpec {
     /// signerName indicates the associated signer, if any.
     ///
@@ -95,8 +102,11 @@ pub struct ClusterTrustBundleSpec {
     /// If signerName is empty, then the ClusterTrustBundle object's name must not have such a prefix.
     ///
     /// List/watch requests for ClusterTrustBundles can filter on this field using a `spec.signerName=NAME` field selector.
-    #[serde(rename = "signerName", skip_serializing_if = "Option::is_none")]
-    pub signer_name: Option<std::string::String>,
+    #[serde(
+        rename = "signerName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub signer_name: ::core::option::Option<::std::string::String>,
     /// trustBundle contains the individual X.509 trust anchors for this bundle, as PEM bundle of PEM-wrapped, DER-formatted X.509 certificates.
     ///
     /// The data must consist only of PEM certificate blocks that parse as valid X.509 certificates.  Each certificate must include a basic constraints extension with the CA bit set.  The API server will reject objects that contain duplicate certificates, or that use PEM block headers.
@@ -107,12 +117,12 @@ pub struct ClusterTrustBundleSpec {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub trust_bundle: std::string::String,
+    pub trust_bundle: ::std::string::String,
 }
 /// PodCertificateRequest encodes a pod requesting a certificate from a given signer.
 ///
 /// Kubelets use this API to implement podCertificate projected volumes
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodCertificateRequest {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -128,8 +138,10 @@ pub struct PodCertificateRequest {
     )]
     pub kind: crate::Kind<PodCertificateRequest>,
     /// metadata contains the object metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// spec contains the details about the certificate being requested.
     #[serde(
         default,
@@ -137,8 +149,8 @@ pub struct PodCertificateRequest {
     )]
     pub spec: PodCertificateRequestSpec,
     /// status contains the issued certificate, and a standard set of conditions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PodCertificateRequestStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<PodCertificateRequestStatus>,
 }
 impl crate::TypeMeta for PodCertificateRequest {
     const API_VERSION: &'static str = "certificates.k8s.io/v1beta1";
@@ -161,8 +173,11 @@ impl crate::Resource for PodCertificateRequest {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["status"];
 }
+impl crate::ListableResource for PodCertificateRequest {
+    type List = PodCertificateRequestList;
+}
 /// PodCertificateRequestList is a collection of PodCertificateRequest objects
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodCertificateRequestList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -176,7 +191,7 @@ pub struct PodCertificateRequestList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<PodCertificateRequest>,
+    pub items: ::std::vec::Vec<PodCertificateRequest>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -184,8 +199,10 @@ pub struct PodCertificateRequestList {
     )]
     pub kind: crate::Kind<PodCertificateRequestList>,
     /// metadata contains the list metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for PodCertificateRequestList {
     const API_VERSION: &'static str = "certificates.k8s.io/v1beta1";
@@ -194,29 +211,32 @@ impl crate::TypeMeta for PodCertificateRequestList {
     const KIND: &'static str = "PodCertificateRequestList";
 }
 /// PodCertificateRequestSpec describes the certificate request.  All fields are immutable after creation.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodCertificateRequestSpec {
     /// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
     ///
     /// If omitted, kube-apiserver will set it to 86400(24 hours). kube-apiserver will reject values shorter than 3600 (1 hour).  The maximum allowable value is 7862400 (91 days).
     ///
     /// The signer implementation is then free to issue a certificate with any lifetime \*shorter\* than MaxExpirationSeconds, but no shorter than 3600 seconds (1 hour).  This constraint is enforced by kube-apiserver. `kubernetes.io` signers will never issue certificates with a lifetime longer than 24 hours.
-    #[serde(rename = "maxExpirationSeconds", skip_serializing_if = "Option::is_none")]
-    pub max_expiration_seconds: Option<i32>,
+    #[serde(
+        rename = "maxExpirationSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub max_expiration_seconds: ::core::option::Option<i32>,
     /// nodeName is the name of the node the pod is assigned to.
     #[serde(
         rename = "nodeName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub node_name: std::string::String,
+    pub node_name: ::std::string::String,
     /// nodeUID is the UID of the node the pod is assigned to.
     #[serde(
         rename = "nodeUID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub node_uid: std::string::String,
+    pub node_uid: ::std::string::String,
     /// The PKIX-serialized public key the signer will issue the certificate to.
     ///
     /// The key must be one of RSA3072, RSA4096, ECDSAP256, ECDSAP384, ECDSAP521, or ED25519. Note that this list may be expanded in the future.
@@ -224,22 +244,25 @@ pub struct PodCertificateRequestSpec {
     /// Signer implementations do not need to support all key types supported by kube-apiserver and kubelet.  If a signer does not support the key type used for a given PodCertificateRequest, it must deny the request by setting a status.conditions entry with a type of "Denied" and a reason of "UnsupportedKeyType". It may also suggest a key type that it does support in the message field.
     ///
     /// Deprecated: This field is replaced by StubPKCS10Request. If StubPKCS10Request is set, this field must be empty.  Signer implementations should extract the public key from the StubPKCS10Request field.
-    #[serde(rename = "pkixPublicKey", skip_serializing_if = "Option::is_none")]
-    pub pkix_public_key: Option<crate::ByteString>,
+    #[serde(
+        rename = "pkixPublicKey",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub pkix_public_key: ::core::option::Option<crate::ByteString>,
     /// podName is the name of the pod into which the certificate will be mounted.
     #[serde(
         rename = "podName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub pod_name: std::string::String,
+    pub pod_name: ::std::string::String,
     /// podUID is the UID of the pod into which the certificate will be mounted.
     #[serde(
         rename = "podUID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub pod_uid: std::string::String,
+    pub pod_uid: ::std::string::String,
     /// A proof that the requesting kubelet holds the private key corresponding to pkixPublicKey.
     ///
     /// It is contructed by signing the ASCII bytes of the pod's UID using `pkixPublicKey`.
@@ -253,22 +276,25 @@ pub struct PodCertificateRequestSpec {
     /// If the key is an ED25519 key, the the signature is as described by the [ED25519 Specification](https://ed25519.cr.yp.to/) (as implemented by the golang library crypto/ed25519.Sign).
     ///
     /// Deprecated: This field is replaced by StubPKCS10Request. If StubPKCS10Request is set, this field must be empty.
-    #[serde(rename = "proofOfPossession", skip_serializing_if = "Option::is_none")]
-    pub proof_of_possession: Option<crate::ByteString>,
+    #[serde(
+        rename = "proofOfPossession",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub proof_of_possession: ::core::option::Option<crate::ByteString>,
     /// serviceAccountName is the name of the service account the pod is running as.
     #[serde(
         rename = "serviceAccountName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub service_account_name: std::string::String,
+    pub service_account_name: ::std::string::String,
     /// serviceAccountUID is the UID of the service account the pod is running as.
     #[serde(
         rename = "serviceAccountUID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub service_account_uid: std::string::String,
+    pub service_account_uid: ::std::string::String,
     /// signerName indicates the requested signer.
     ///
     /// All signer names beginning with `kubernetes.io` are reserved for use by the Kubernetes project.  There is currently one well-known signer documented by the Kubernetes project, `kubernetes.io/kube-apiserver-client-pod`, which will issue client certificates understood by kube-apiserver.  It is currently unimplemented.
@@ -277,7 +303,7 @@ pub struct PodCertificateRequestSpec {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub signer_name: std::string::String,
+    pub signer_name: ::std::string::String,
     /// A PKCS#10 certificate signing request (DER-serialized) generated by Kubelet using the subject private key.
     ///
     /// Most signer implementations will ignore the contents of the CSR except to extract the subject public key. The API server automatically verifies the CSR signature during admission, so the signer does not need to repeat the verification.  CSRs generated by kubelet are completely empty.
@@ -298,20 +324,23 @@ pub struct PodCertificateRequestSpec {
     /// Signers should document the keys and values they support.  Signers should deny requests that contain keys they do not recognize.
     #[serde(
         rename = "unverifiedUserAnnotations",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub unverified_user_annotations: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    pub unverified_user_annotations: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 /// PodCertificateRequestStatus describes the status of the request, and holds the certificate data if the request is issued.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodCertificateRequestStatus {
     /// beginRefreshAt is the time at which the kubelet should begin trying to refresh the certificate.  This field is set via the /status subresource, and must be set at the same time as certificateChain.  Once populated, this field is immutable.
     ///
     /// This field is only a hint.  Kubelet may start refreshing before or after this time if necessary.
-    #[serde(rename = "beginRefreshAt", skip_serializing_if = "Option::is_none")]
-    pub begin_refresh_at: Option<crate::Time>,
+    #[serde(
+        rename = "beginRefreshAt",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub begin_refresh_at: ::core::option::Option<crate::Time>,
     /// certificateChain is populated with an issued certificate by the signer. This field is set via the /status subresource. Once populated, this field is immutable.
     ///
     /// If the certificate signing request is denied, a condition of type "Denied" is added and this field remains empty. If the signer cannot issue the certificate, a condition of type "Failed" is added and this field remains empty.
@@ -322,21 +351,30 @@ pub struct PodCertificateRequestStatus {
     ///    described in section 4 of RFC5280.
     ///
     /// If more than one block is present, and the definition of the requested spec.signerName does not indicate otherwise, the first block is the issued certificate, and subsequent blocks should be treated as intermediate certificates and presented in TLS handshakes.  When projecting the chain into a pod volume, kubelet will drop any data in-between the PEM blocks, as well as any PEM block headers.
-    #[serde(rename = "certificateChain", skip_serializing_if = "Option::is_none")]
-    pub certificate_chain: Option<std::string::String>,
+    #[serde(
+        rename = "certificateChain",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub certificate_chain: ::core::option::Option<::std::string::String>,
     /// conditions applied to the request.
     ///
     /// The types "Issued", "Denied", and "Failed" have special handling.  At most one of these conditions may be present, and they must have status "True".
     ///
     /// If the request is denied with `Reason=UnsupportedKeyType`, the signer may suggest a key type that will work in the message field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<
-        std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<
+        ::std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
     >,
     /// notAfter is the time at which the certificate expires.  The value must be the same as the notAfter value in the leaf certificate in certificateChain.  This field is set via the /status subresource.  Once populated, it is immutable.  The signer must set this field at the same time it sets certificateChain.
-    #[serde(rename = "notAfter", skip_serializing_if = "Option::is_none")]
-    pub not_after: Option<crate::Time>,
+    #[serde(
+        rename = "notAfter",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub not_after: ::core::option::Option<crate::Time>,
     /// notBefore is the time at which the certificate becomes valid.  The value must be the same as the notBefore value in the leaf certificate in certificateChain.  This field is set via the /status subresource.  Once populated, it is immutable. The signer must set this field at the same time it sets certificateChain.
-    #[serde(rename = "notBefore", skip_serializing_if = "Option::is_none")]
-    pub not_before: Option<crate::Time>,
+    #[serde(
+        rename = "notBefore",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub not_before: ::core::option::Option<crate::Time>,
 }

@@ -3,44 +3,59 @@
 /// Represents a Persistent Disk resource in AWS.
 ///
 /// An AWS EBS disk must exist before mounting to a container. The disk must also be in the same AWS zone as the kubelet. An AWS EBS disk can only be mounted as read/write once. AWS EBS volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AWSElasticBlockStoreVolumeSource {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub partition: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub partition: ::core::option::Option<i32>,
     /// readOnly value true will force the readOnly setting in VolumeMounts. More info: <https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// volumeID is unique ID of the persistent disk resource in AWS (Amazon EBS volume). More info: <https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore>
     #[serde(
         rename = "volumeID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume_id: std::string::String,
+    pub volume_id: ::std::string::String,
 }
 /// Affinity is a group of affinity scheduling rules.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Affinity {
     /// Describes node affinity scheduling rules for the pod.
-    #[serde(rename = "nodeAffinity", skip_serializing_if = "Option::is_none")]
-    pub node_affinity: Option<NodeAffinity>,
+    #[serde(
+        rename = "nodeAffinity",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_affinity: ::core::option::Option<NodeAffinity>,
     /// Describes pod affinity scheduling rules (e.g. co-locate this pod in the same node, zone, etc. as some other pod(s)).
-    #[serde(rename = "podAffinity", skip_serializing_if = "Option::is_none")]
-    pub pod_affinity: Option<PodAffinity>,
+    #[serde(
+        rename = "podAffinity",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub pod_affinity: ::core::option::Option<PodAffinity>,
     /// Describes pod anti-affinity scheduling rules (e.g. avoid putting this pod in the same node, zone, etc. as some other pod(s)).
-    #[serde(rename = "podAntiAffinity", skip_serializing_if = "Option::is_none")]
-    pub pod_anti_affinity: Option<PodAntiAffinity>,
+    #[serde(
+        rename = "podAntiAffinity",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub pod_anti_affinity: ::core::option::Option<PodAntiAffinity>,
 }
 /// AppArmorProfile defines a pod or container's AppArmor settings.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AppArmorProfile {
     /// localhostProfile indicates a profile loaded on the node that should be used. The profile must be preconfigured on the node to work. Must match the loaded name of the profile. Must be set if and only if type is "Localhost".
-    #[serde(rename = "localhostProfile", skip_serializing_if = "Option::is_none")]
-    pub localhost_profile: Option<std::string::String>,
+    #[serde(
+        rename = "localhostProfile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub localhost_profile: ::core::option::Option<::std::string::String>,
     /// type indicates which kind of AppArmor profile will be applied. Valid options are:
     /// Localhost - a profile pre-loaded on the node.
     /// RuntimeDefault - the container runtime's default profile.
@@ -50,10 +65,10 @@ pub struct AppArmorProfile {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// AttachedVolume describes a volume attached to a node
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AttachedVolume {
     /// DevicePath represents the device path where the volume should be available
     #[serde(
@@ -61,91 +76,106 @@ pub struct AttachedVolume {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub device_path: std::string::String,
+    pub device_path: ::std::string::String,
     /// Name of the attached volume
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
 }
 /// AzureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AzureDiskVolumeSource {
     /// cachingMode is the Host Caching mode: None, Read Only, Read Write.
-    #[serde(rename = "cachingMode", skip_serializing_if = "Option::is_none")]
-    pub caching_mode: Option<std::string::String>,
+    #[serde(
+        rename = "cachingMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub caching_mode: ::core::option::Option<::std::string::String>,
     /// diskName is the Name of the data disk in the blob storage
     #[serde(
         rename = "diskName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub disk_name: std::string::String,
+    pub disk_name: ::std::string::String,
     /// diskURI is the URI of data disk in the blob storage
     #[serde(
         rename = "diskURI",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub disk_uri: std::string::String,
+    pub disk_uri: ::std::string::String,
     /// fsType is Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// kind expected values are Shared: multiple blob disks per storage account  Dedicated: single blob disk per storage account  Managed: azure managed data disk (only in managed availability set). defaults to shared
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub kind: ::core::option::Option<::std::string::String>,
     /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
 }
 /// AzureFile represents an Azure File Service mount on the host and bind mount to the pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AzureFilePersistentVolumeSource {
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretName is the name of secret that contains Azure Storage Account Name and Key
     #[serde(
         rename = "secretName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub secret_name: std::string::String,
+    pub secret_name: ::std::string::String,
     /// secretNamespace is the namespace of the secret that contains Azure Storage Account Name and Key default is the same as the Pod
-    #[serde(rename = "secretNamespace", skip_serializing_if = "Option::is_none")]
-    pub secret_namespace: Option<std::string::String>,
+    #[serde(
+        rename = "secretNamespace",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_namespace: ::core::option::Option<::std::string::String>,
     /// shareName is the azure Share Name
     #[serde(
         rename = "shareName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub share_name: std::string::String,
+    pub share_name: ::std::string::String,
 }
 /// AzureFile represents an Azure File Service mount on the host and bind mount to the pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AzureFileVolumeSource {
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretName is the  name of secret that contains Azure Storage Account Name and Key
     #[serde(
         rename = "secretName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub secret_name: std::string::String,
+    pub secret_name: ::std::string::String,
     /// shareName is the azure share Name
     #[serde(
         rename = "shareName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub share_name: std::string::String,
+    pub share_name: ::std::string::String,
 }
 /// Binding ties one object to another; for example, a pod is bound to a node by a scheduler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Binding {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -161,8 +191,10 @@ pub struct Binding {
     )]
     pub kind: crate::Kind<Binding>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// The target object that you want to bind to the standard object.
     #[serde(
         default,
@@ -183,45 +215,60 @@ impl crate::Resource for Binding {
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
 /// Represents storage that is managed by an external CSI volume driver
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CSIPersistentVolumeSource {
     /// controllerExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerExpandVolume call. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
     #[serde(
         rename = "controllerExpandSecretRef",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub controller_expand_secret_ref: Option<SecretReference>,
+    pub controller_expand_secret_ref: ::core::option::Option<SecretReference>,
     /// controllerPublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerPublishVolume and ControllerUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
     #[serde(
         rename = "controllerPublishSecretRef",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub controller_publish_secret_ref: Option<SecretReference>,
+    pub controller_publish_secret_ref: ::core::option::Option<SecretReference>,
     /// driver is the name of the driver to use for this volume. Required.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// fsType to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs".
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// nodeExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeExpandVolume call. This field is optional, may be omitted if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "nodeExpandSecretRef", skip_serializing_if = "Option::is_none")]
-    pub node_expand_secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "nodeExpandSecretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_expand_secret_ref: ::core::option::Option<SecretReference>,
     /// nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "nodePublishSecretRef", skip_serializing_if = "Option::is_none")]
-    pub node_publish_secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "nodePublishSecretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_publish_secret_ref: ::core::option::Option<SecretReference>,
     /// nodeStageSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeStageVolume and NodeStageVolume and NodeUnstageVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed.
-    #[serde(rename = "nodeStageSecretRef", skip_serializing_if = "Option::is_none")]
-    pub node_stage_secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "nodeStageSecretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_stage_secret_ref: ::core::option::Option<SecretReference>,
     /// readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false (read/write).
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// volumeAttributes of the volume to publish.
-    #[serde(rename = "volumeAttributes", skip_serializing_if = "Option::is_none")]
-    pub volume_attributes: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(
+        rename = "volumeAttributes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_attributes: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// volumeHandle is the unique volume name returned by the CSI volume plugin’s CreateVolume to refer to the volume on all subsequent calls. Required.
     #[serde(
@@ -229,186 +276,236 @@ pub struct CSIPersistentVolumeSource {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume_handle: std::string::String,
+    pub volume_handle: ::std::string::String,
 }
 /// Represents a source location of a volume to mount, managed by an external CSI driver
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CSIVolumeSource {
     /// driver is the name of the CSI driver that handles this volume. Consult with your admin for the correct name as registered in the cluster.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// fsType to mount. Ex. "ext4", "xfs", "ntfs". If not provided, the empty value is passed to the associated CSI driver which will determine the default filesystem to apply.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and  may be empty if no secret is required. If the secret object contains more than one secret, all secret references are passed.
-    #[serde(rename = "nodePublishSecretRef", skip_serializing_if = "Option::is_none")]
-    pub node_publish_secret_ref: Option<LocalObjectReference>,
+    #[serde(
+        rename = "nodePublishSecretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_publish_secret_ref: ::core::option::Option<LocalObjectReference>,
     /// readOnly specifies a read-only configuration for the volume. Defaults to false (read/write).
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// volumeAttributes stores driver-specific properties that are passed to the CSI driver. Consult your driver's documentation for supported values.
-    #[serde(rename = "volumeAttributes", skip_serializing_if = "Option::is_none")]
-    pub volume_attributes: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(
+        rename = "volumeAttributes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_attributes: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 /// Adds and removes POSIX capabilities from running containers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Capabilities {
     /// Added capabilities
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub add: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Removed capabilities
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub drop: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub drop: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CephFSPersistentVolumeSource {
     /// monitors is Required: Monitors is a collection of Ceph monitors More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub monitors: std::vec::Vec<std::string::String>,
+    pub monitors: ::std::vec::Vec<::std::string::String>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub path: ::core::option::Option<::std::string::String>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(rename = "secretFile", skip_serializing_if = "Option::is_none")]
-    pub secret_file: Option<std::string::String>,
+    #[serde(
+        rename = "secretFile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_file: ::core::option::Option<::std::string::String>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<SecretReference>,
     /// user is Optional: User is the rados user name, default is admin More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub user: ::core::option::Option<::std::string::String>,
 }
 /// Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CephFSVolumeSource {
     /// monitors is Required: Monitors is a collection of Ceph monitors More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub monitors: std::vec::Vec<std::string::String>,
+    pub monitors: ::std::vec::Vec<::std::string::String>,
     /// path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub path: ::core::option::Option<::std::string::String>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(rename = "secretFile", skip_serializing_if = "Option::is_none")]
-    pub secret_file: Option<std::string::String>,
+    #[serde(
+        rename = "secretFile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_file: ::core::option::Option<::std::string::String>,
     /// secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<LocalObjectReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<LocalObjectReference>,
     /// user is optional: User is the rados user name, default is admin More info: <https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub user: ::core::option::Option<::std::string::String>,
 }
 /// Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CinderPersistentVolumeSource {
     /// fsType Filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is Optional: points to a secret object containing parameters used to connect to OpenStack.
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<SecretReference>,
     /// volumeID used to identify the volume in cinder. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
     #[serde(
         rename = "volumeID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume_id: std::string::String,
+    pub volume_id: ::std::string::String,
 }
 /// Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CinderVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is optional: points to a secret object containing parameters used to connect to OpenStack.
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<LocalObjectReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<LocalObjectReference>,
     /// volumeID used to identify the volume in cinder. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
     #[serde(
         rename = "volumeID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume_id: std::string::String,
+    pub volume_id: ::std::string::String,
 }
 /// ClientIPConfig represents the configurations of Client IP based session affinity.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClientIPConfig {
     /// timeoutSeconds specifies the seconds of ClientIP type session sticky time. The value must be \>0 && \<=86400(for 1 day) if ServiceAffinity == "ClientIP". Default value is 10800(for 3 hours).
-    #[serde(rename = "timeoutSeconds", skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<i32>,
+    #[serde(
+        rename = "timeoutSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub timeout_seconds: ::core::option::Option<i32>,
 }
 /// ClusterTrustBundleProjection describes how to select a set of ClusterTrustBundle objects and project their contents into the pod filesystem.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundleProjection {
     /// Select all ClusterTrustBundles that match this label selector.  Only has effect if signerName is set.  Mutually-exclusive with name.  If unset, interpreted as "match nothing".  If set but empty, interpreted as "match everything".
-    #[serde(rename = "labelSelector", skip_serializing_if = "Option::is_none")]
-    pub label_selector: Option<crate::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    #[serde(
+        rename = "labelSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub label_selector: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    >,
     /// Select a single ClusterTrustBundle by object name.  Mutually-exclusive with signerName and labelSelector.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// If true, don't block pod startup if the referenced ClusterTrustBundle(s) aren't available.  If using name, then the named ClusterTrustBundle is allowed not to exist.  If using signerName, then the combination of signerName and labelSelector is allowed to match zero ClusterTrustBundles.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
     /// Relative path from the volume root to write the bundle.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
     /// Select all ClusterTrustBundles that match this signer name. Mutually-exclusive with name.  The contents of all selected ClusterTrustBundles will be unified and deduplicated.
-    #[serde(rename = "signerName", skip_serializing_if = "Option::is_none")]
-    pub signer_name: Option<std::string::String>,
+    #[serde(
+        rename = "signerName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub signer_name: ::core::option::Option<::std::string::String>,
 }
 /// Information about the condition of a component.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ComponentCondition {
     /// Condition error code for a component. For example, a health check error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub error: ::core::option::Option<::std::string::String>,
     /// Message about the condition for a component. For example, information about a health check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// Status of the condition for a component. Valid values for "Healthy": "True", "False", or "Unknown".
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// Type of condition for a component. Valid value: "Healthy"
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// ComponentStatus (and ComponentStatusList) holds the cluster validation info. Deprecated: This API is deprecated in v1.19+
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ComponentStatus {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -418,8 +515,8 @@ pub struct ComponentStatus {
     )]
     pub api_version: crate::ApiVersion<ComponentStatus>,
     /// List of component conditions observed
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<std::vec::Vec<ComponentCondition>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<::std::vec::Vec<ComponentCondition>>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -427,8 +524,10 @@ pub struct ComponentStatus {
     )]
     pub kind: crate::Kind<ComponentStatus>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
 }
 impl crate::TypeMeta for ComponentStatus {
     const API_VERSION: &'static str = "v1";
@@ -442,8 +541,11 @@ impl crate::Resource for ComponentStatus {
     const VERBS: &'static [&'static str] = &["get", "list", "watch"];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for ComponentStatus {
+    type List = ComponentStatusList;
+}
 /// Status of all the conditions for the component as a list of ComponentStatus objects. Deprecated: This API is deprecated in v1.19+
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ComponentStatusList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -457,7 +559,7 @@ pub struct ComponentStatusList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ComponentStatus>,
+    pub items: ::std::vec::Vec<ComponentStatus>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -465,8 +567,10 @@ pub struct ComponentStatusList {
     )]
     pub kind: crate::Kind<ComponentStatusList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ComponentStatusList {
     const API_VERSION: &'static str = "v1";
@@ -475,7 +579,7 @@ impl crate::TypeMeta for ComponentStatusList {
     const KIND: &'static str = "ComponentStatusList";
 }
 /// ConfigMap holds configuration data for pods to consume.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ConfigMap {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -485,18 +589,21 @@ pub struct ConfigMap {
     )]
     pub api_version: crate::ApiVersion<ConfigMap>,
     /// BinaryData contains the binary data. Each key must consist of alphanumeric characters, '-', '\_' or '.'. BinaryData can contain byte sequences that are not in the UTF-8 range. The keys stored in BinaryData must not overlap with the ones in the Data field, this is enforced during validation process. Using this field will require 1.10+ apiserver and kubelet.
-    #[serde(rename = "binaryData", skip_serializing_if = "Option::is_none")]
-    pub binary_data: Option<
-        std::collections::BTreeMap<std::string::String, crate::ByteString>,
+    #[serde(
+        rename = "binaryData",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub binary_data: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::ByteString>,
     >,
     /// Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '\_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub data: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub immutable: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub immutable: ::core::option::Option<bool>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -504,8 +611,10 @@ pub struct ConfigMap {
     )]
     pub kind: crate::Kind<ConfigMap>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
 }
 impl crate::TypeMeta for ConfigMap {
     const API_VERSION: &'static str = "v1";
@@ -528,36 +637,39 @@ impl crate::Resource for ConfigMap {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for ConfigMap {
+    type List = ConfigMapList;
+}
 /// ConfigMapEnvSource selects a ConfigMap to populate the environment variables with.
 ///
 /// The contents of the target ConfigMap's Data field will represent the key-value pairs as environment variables.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ConfigMapEnvSource {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// Specify whether the ConfigMap must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
 }
 /// Selects a key from a ConfigMap.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ConfigMapKeySelector {
     /// The key to select.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// Specify whether the ConfigMap or its key must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
 }
 /// ConfigMapList is a resource containing a list of ConfigMap objects.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ConfigMapList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -571,7 +683,7 @@ pub struct ConfigMapList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ConfigMap>,
+    pub items: ::std::vec::Vec<ConfigMap>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -579,8 +691,10 @@ pub struct ConfigMapList {
     )]
     pub kind: crate::Kind<ConfigMapList>,
     /// More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ConfigMapList {
     const API_VERSION: &'static str = "v1";
@@ -589,7 +703,7 @@ impl crate::TypeMeta for ConfigMapList {
     const KIND: &'static str = "ConfigMapList";
 }
 /// ConfigMapNodeConfigSource contains the information to reference a ConfigMap as a config source for the Node. This API is deprecated since 1.22: <https://git.k8s.io/enhancements/keps/sig-node/281-dynamic-kubelet-configuration>
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ConfigMapNodeConfigSource {
     /// KubeletConfigKey declares which key of the referenced ConfigMap corresponds to the KubeletConfiguration structure This field is required in all cases.
     #[serde(
@@ -597,146 +711,193 @@ pub struct ConfigMapNodeConfigSource {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub kubelet_config_key: std::string::String,
+    pub kubelet_config_key: ::std::string::String,
     /// Name is the metadata.name of the referenced ConfigMap. This field is required in all cases.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Namespace is the metadata.namespace of the referenced ConfigMap. This field is required in all cases.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub namespace: std::string::String,
+    pub namespace: ::std::string::String,
     /// ResourceVersion is the metadata.ResourceVersion of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
-    #[serde(rename = "resourceVersion", skip_serializing_if = "Option::is_none")]
-    pub resource_version: Option<std::string::String>,
+    #[serde(
+        rename = "resourceVersion",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_version: ::core::option::Option<::std::string::String>,
     /// UID is the metadata.UID of the referenced ConfigMap. This field is forbidden in Node.Spec, and required in Node.Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub uid: ::core::option::Option<::std::string::String>,
 }
 /// Adapts a ConfigMap into a projected volume.
 ///
 /// The contents of the target ConfigMap's Data field will be presented in a projected volume as files using the keys in the Data field as the file names, unless the items element is populated with specific mappings of keys to paths. Note that this is identical to a configmap volume source without the default mode.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ConfigMapProjection {
     /// items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the ConfigMap, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<std::vec::Vec<KeyToPath>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub items: ::core::option::Option<::std::vec::Vec<KeyToPath>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// optional specify whether the ConfigMap or its keys must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
 }
 /// Adapts a ConfigMap into a volume.
 ///
 /// The contents of the target ConfigMap's Data field will be presented in a volume as files using the keys in the Data field as the file names, unless the items element is populated with specific mappings of keys to paths. ConfigMap volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ConfigMapVolumeSource {
     /// defaultMode is optional: mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Defaults to 0644. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode", skip_serializing_if = "Option::is_none")]
-    pub default_mode: Option<i32>,
+    #[serde(
+        rename = "defaultMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub default_mode: ::core::option::Option<i32>,
     /// items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the ConfigMap, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<std::vec::Vec<KeyToPath>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub items: ::core::option::Option<::std::vec::Vec<KeyToPath>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// optional specify whether the ConfigMap or its keys must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
 }
 /// A single application container that you want to run within a pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Container {
     /// Arguments to the entrypoint. The container image's CMD is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub args: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub args: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Entrypoint array. Not executed within a shell. The container image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub command: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// List of environment variables to set in the container. Cannot be updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub env: Option<std::vec::Vec<EnvVar>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub env: ::core::option::Option<::std::vec::Vec<EnvVar>>,
     /// List of sources to populate environment variables in the container. The keys defined within a source may consist of any printable ASCII characters except '='. When a key exists in multiple sources, the value associated with the last source will take precedence. Values defined by an Env with a duplicate key will take precedence. Cannot be updated.
-    #[serde(rename = "envFrom", skip_serializing_if = "Option::is_none")]
-    pub env_from: Option<std::vec::Vec<EnvFromSource>>,
+    #[serde(rename = "envFrom", skip_serializing_if = "::core::option::Option::is_none")]
+    pub env_from: ::core::option::Option<::std::vec::Vec<EnvFromSource>>,
     /// Container image name. More info: <https://kubernetes.io/docs/concepts/containers/images> This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub image: ::core::option::Option<::std::string::String>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: <https://kubernetes.io/docs/concepts/containers/images#updating-images>
-    #[serde(rename = "imagePullPolicy", skip_serializing_if = "Option::is_none")]
-    pub image_pull_policy: Option<std::string::String>,
+    #[serde(
+        rename = "imagePullPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub image_pull_policy: ::core::option::Option<::std::string::String>,
     /// Actions that the management system should take in response to container lifecycle events. Cannot be updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<Lifecycle>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub lifecycle: ::core::option::Option<Lifecycle>,
     /// Periodic probe of container liveness. Container will be restarted if the probe fails. Cannot be updated. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
-    #[serde(rename = "livenessProbe", skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
+    #[serde(
+        rename = "livenessProbe",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub liveness_probe: ::core::option::Option<Probe>,
     /// Name of the container specified as a DNS_LABEL. Each container in a pod must have a unique name (DNS_LABEL). Cannot be updated.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// List of ports to expose from the container. Not specifying a port here DOES NOT prevent that port from being exposed. Any port which is listening on the default "0.0.0.0" address inside a container will be accessible from the network. Modifying this array with strategic merge patch may corrupt the data. For more information See <https://github.com/kubernetes/kubernetes/issues/108255>. Cannot be updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<std::vec::Vec<ContainerPort>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ports: ::core::option::Option<::std::vec::Vec<ContainerPort>>,
     /// Periodic probe of container service readiness. Container will be removed from service endpoints if the probe fails. Cannot be updated. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
-    #[serde(rename = "readinessProbe", skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
+    #[serde(
+        rename = "readinessProbe",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub readiness_probe: ::core::option::Option<Probe>,
     /// Resources resize policy for the container. This field cannot be set on ephemeral containers.
-    #[serde(rename = "resizePolicy", skip_serializing_if = "Option::is_none")]
-    pub resize_policy: Option<std::vec::Vec<ContainerResizePolicy>>,
+    #[serde(
+        rename = "resizePolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resize_policy: ::core::option::Option<::std::vec::Vec<ContainerResizePolicy>>,
     /// Compute Resources required by this container. Cannot be updated. More info: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resources: ::core::option::Option<ResourceRequirements>,
     /// RestartPolicy defines the restart behavior of individual containers in a pod. This overrides the pod-level restart policy. When this field is not specified, the restart behavior is defined by the Pod's restart policy and the container type. Additionally, setting the RestartPolicy as "Always" for the init container will have the following effect: this init container will be continually restarted on exit until all regular containers have terminated. Once all regular containers have completed, all init containers with restartPolicy "Always" will be shut down. This lifecycle differs from normal init containers and is often referred to as a "sidecar" container. Although this init container still starts in the init container sequence, it does not wait for the container to complete before proceeding to the next init container. Instead, the next init container starts immediately after this init container is started, or after any startupProbe has successfully completed.
-    #[serde(rename = "restartPolicy", skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<std::string::String>,
+    #[serde(
+        rename = "restartPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub restart_policy: ::core::option::Option<::std::string::String>,
     /// Represents a list of rules to be checked to determine if the container should be restarted on exit. The rules are evaluated in order. Once a rule matches a container exit condition, the remaining rules are ignored. If no rule matches the container exit condition, the Container-level restart policy determines the whether the container is restarted or not. Constraints on the rules: - At most 20 rules are allowed. - Rules can have the same action. - Identical rules are not forbidden in validations. When rules are specified, container MUST set RestartPolicy explicitly even it if matches the Pod's RestartPolicy.
-    #[serde(rename = "restartPolicyRules", skip_serializing_if = "Option::is_none")]
-    pub restart_policy_rules: Option<std::vec::Vec<ContainerRestartRule>>,
+    #[serde(
+        rename = "restartPolicyRules",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub restart_policy_rules: ::core::option::Option<
+        ::std::vec::Vec<ContainerRestartRule>,
+    >,
     /// SecurityContext defines the security options the container should be run with. If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext. More info: <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
-    #[serde(rename = "securityContext", skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<SecurityContext>,
+    #[serde(
+        rename = "securityContext",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub security_context: ::core::option::Option<SecurityContext>,
     /// StartupProbe indicates that the Pod has successfully initialized. If specified, no other probes are executed until this completes successfully. If this probe fails, the Pod will be restarted, just as if the livenessProbe failed. This can be used to provide different probe parameters at the beginning of a Pod's lifecycle, when it might take a long time to load data or warm a cache, than during steady-state operation. This cannot be updated. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
-    #[serde(rename = "startupProbe", skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
+    #[serde(
+        rename = "startupProbe",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub startup_probe: ::core::option::Option<Probe>,
     /// Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stdin: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub stdin: ::core::option::Option<bool>,
     /// Whether the container runtime should close the stdin channel after it has been opened by a single attach. When stdin is true the stdin stream will remain open across multiple attach sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the first client attaches to stdin, and then remains open and accepts data until the client disconnects, at which time stdin is closed and remains closed until the container is restarted. If this flag is false, a container processes that reads from stdin will never receive an EOF. Default is false
-    #[serde(rename = "stdinOnce", skip_serializing_if = "Option::is_none")]
-    pub stdin_once: Option<bool>,
+    #[serde(
+        rename = "stdinOnce",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stdin_once: ::core::option::Option<bool>,
     /// Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.
-    #[serde(rename = "terminationMessagePath", skip_serializing_if = "Option::is_none")]
-    pub termination_message_path: Option<std::string::String>,
+    #[serde(
+        rename = "terminationMessagePath",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub termination_message_path: ::core::option::Option<::std::string::String>,
     /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
     #[serde(
         rename = "terminationMessagePolicy",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub termination_message_policy: Option<std::string::String>,
+    pub termination_message_policy: ::core::option::Option<::std::string::String>,
     /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tty: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub tty: ::core::option::Option<bool>,
     /// volumeDevices is the list of block devices to be used by the container.
-    #[serde(rename = "volumeDevices", skip_serializing_if = "Option::is_none")]
-    pub volume_devices: Option<std::vec::Vec<VolumeDevice>>,
+    #[serde(
+        rename = "volumeDevices",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_devices: ::core::option::Option<::std::vec::Vec<VolumeDevice>>,
     /// Pod volumes to mount into the container's filesystem. Cannot be updated.
-    #[serde(rename = "volumeMounts", skip_serializing_if = "Option::is_none")]
-    pub volume_mounts: Option<std::vec::Vec<VolumeMount>>,
+    #[serde(
+        rename = "volumeMounts",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_mounts: ::core::option::Option<::std::vec::Vec<VolumeMount>>,
     /// Container's working directory. If not specified, the container runtime's default will be used, which might be configured in the container image. Cannot be updated.
-    #[serde(rename = "workingDir", skip_serializing_if = "Option::is_none")]
-    pub working_dir: Option<std::string::String>,
+    #[serde(
+        rename = "workingDir",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub working_dir: ::core::option::Option<::std::string::String>,
 }
 /// ContainerExtendedResourceRequest has the mapping of container name, extended resource name to the device request name.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerExtendedResourceRequest {
     /// The name of the container requesting resources.
     #[serde(
@@ -744,34 +905,37 @@ pub struct ContainerExtendedResourceRequest {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub container_name: std::string::String,
+    pub container_name: ::std::string::String,
     /// The name of the request in the special ResourceClaim which corresponds to the extended resource.
     #[serde(
         rename = "requestName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub request_name: std::string::String,
+    pub request_name: ::std::string::String,
     /// The name of the extended resource in that container which gets backed by DRA.
     #[serde(
         rename = "resourceName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resource_name: std::string::String,
+    pub resource_name: ::std::string::String,
 }
 /// Describe a container image
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerImage {
     /// Names by which this image is known. e.g. \["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"\]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub names: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub names: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The size of the image in bytes.
-    #[serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")]
-    pub size_bytes: Option<i64>,
+    #[serde(
+        rename = "sizeBytes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub size_bytes: ::core::option::Option<i64>,
 }
 /// ContainerPort represents a network port in a single container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerPort {
     /// Number of port to expose on the pod's IP address. This must be a valid port number, 0 \< x \< 65536.
     #[serde(
@@ -781,20 +945,23 @@ pub struct ContainerPort {
     )]
     pub container_port: i32,
     /// What host IP to bind the external port to.
-    #[serde(rename = "hostIP", skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<std::string::String>,
+    #[serde(rename = "hostIP", skip_serializing_if = "::core::option::Option::is_none")]
+    pub host_ip: ::core::option::Option<::std::string::String>,
     /// Number of port to expose on the host. If specified, this must be a valid port number, 0 \< x \< 65536. If HostNetwork is specified, this must match ContainerPort. Most containers do not need this.
-    #[serde(rename = "hostPort", skip_serializing_if = "Option::is_none")]
-    pub host_port: Option<i32>,
+    #[serde(
+        rename = "hostPort",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub host_port: ::core::option::Option<i32>,
     /// If specified, this must be an IANA_SVC_NAME and unique within the pod. Each named port in a pod must have a unique name. Name for the port that can be referred to by services.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// Protocol for port. Must be UDP, TCP, or SCTP. Defaults to "TCP".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub protocol: ::core::option::Option<::std::string::String>,
 }
 /// ContainerResizePolicy represents resource resize policy for the container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerResizePolicy {
     /// Name of the resource to which this resource resize policy applies. Supported values: cpu, memory.
     #[serde(
@@ -802,30 +969,33 @@ pub struct ContainerResizePolicy {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resource_name: std::string::String,
+    pub resource_name: ::std::string::String,
     /// Restart policy to apply when specified resource is resized. If not specified, it defaults to NotRequired.
     #[serde(
         rename = "restartPolicy",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub restart_policy: std::string::String,
+    pub restart_policy: ::std::string::String,
 }
 /// ContainerRestartRule describes how a container exit is handled.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerRestartRule {
     /// Specifies the action taken on a container exit if the requirements are satisfied. The only possible value is "Restart" to restart the container.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub action: std::string::String,
+    pub action: ::std::string::String,
     /// Represents the exit codes to check on container exits.
-    #[serde(rename = "exitCodes", skip_serializing_if = "Option::is_none")]
-    pub exit_codes: Option<ContainerRestartRuleOnExitCodes>,
+    #[serde(
+        rename = "exitCodes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub exit_codes: ::core::option::Option<ContainerRestartRuleOnExitCodes>,
 }
 /// ContainerRestartRuleOnExitCodes describes the condition for handling an exited container based on its exit codes.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerRestartRuleOnExitCodes {
     /// Represents the relationship between the container exit code(s) and the specified values. Possible values are: - In: the requirement is satisfied if the container exit code is in the
     /// set of specified values.
@@ -835,37 +1005,43 @@ pub struct ContainerRestartRuleOnExitCodes {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub operator: std::string::String,
+    pub operator: ::std::string::String,
     /// Specifies the set of values to check for container exit codes. At most 255 elements are allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<std::vec::Vec<i32>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub values: ::core::option::Option<::std::vec::Vec<i32>>,
 }
 /// ContainerState holds a possible state of container. Only one of its members may be specified. If none of them is specified, the default one is ContainerStateWaiting.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerState {
     /// Details about a running container
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub running: Option<ContainerStateRunning>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub running: ::core::option::Option<ContainerStateRunning>,
     /// Details about a terminated container
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub terminated: Option<ContainerStateTerminated>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub terminated: ::core::option::Option<ContainerStateTerminated>,
     /// Details about a waiting container
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiting: Option<ContainerStateWaiting>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub waiting: ::core::option::Option<ContainerStateWaiting>,
 }
 /// ContainerStateRunning is a running state of a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerStateRunning {
     /// Time at which the container was last (re-)started
-    #[serde(rename = "startedAt", skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<crate::Time>,
+    #[serde(
+        rename = "startedAt",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub started_at: ::core::option::Option<crate::Time>,
 }
 /// ContainerStateTerminated is a terminated state of a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerStateTerminated {
     /// Container's ID in the format '\<type\>://\<container_id\>'
-    #[serde(rename = "containerID", skip_serializing_if = "Option::is_none")]
-    pub container_id: Option<std::string::String>,
+    #[serde(
+        rename = "containerID",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub container_id: ::core::option::Option<::std::string::String>,
     /// Exit status from the last termination of the container
     #[serde(
         rename = "exitCode",
@@ -874,70 +1050,87 @@ pub struct ContainerStateTerminated {
     )]
     pub exit_code: i32,
     /// Time at which the container last terminated
-    #[serde(rename = "finishedAt", skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<crate::Time>,
+    #[serde(
+        rename = "finishedAt",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub finished_at: ::core::option::Option<crate::Time>,
     /// Message regarding the last termination of the container
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// (brief) reason from the last termination of the container
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Signal from the last termination of the container
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signal: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub signal: ::core::option::Option<i32>,
     /// Time at which previous execution of the container started
-    #[serde(rename = "startedAt", skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<crate::Time>,
+    #[serde(
+        rename = "startedAt",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub started_at: ::core::option::Option<crate::Time>,
 }
 /// ContainerStateWaiting is a waiting state of a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerStateWaiting {
     /// Message regarding why the container is not yet running.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// (brief) reason the container is not yet running.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
 }
 /// ContainerStatus contains details for the current status of this container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerStatus {
     /// AllocatedResources represents the compute resources allocated for this container by the node. Kubelet sets this value to Container.Resources.Requests upon successful pod admission and after successfully admitting desired pod resize.
-    #[serde(rename = "allocatedResources", skip_serializing_if = "Option::is_none")]
-    pub allocated_resources: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(
+        rename = "allocatedResources",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub allocated_resources: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// AllocatedResourcesStatus represents the status of various resources allocated for this Pod.
     #[serde(
         rename = "allocatedResourcesStatus",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub allocated_resources_status: Option<std::vec::Vec<ResourceStatus>>,
+    pub allocated_resources_status: ::core::option::Option<
+        ::std::vec::Vec<ResourceStatus>,
+    >,
     /// ContainerID is the ID of the container in the format '\<type\>://\<container_id\>'. Where type is a container runtime identifier, returned from Version call of CRI API (for example "containerd").
-    #[serde(rename = "containerID", skip_serializing_if = "Option::is_none")]
-    pub container_id: Option<std::string::String>,
+    #[serde(
+        rename = "containerID",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub container_id: ::core::option::Option<::std::string::String>,
     /// Image is the name of container image that the container is running. The container image may not match the image used in the PodSpec, as it may have been resolved by the runtime. More info: <https://kubernetes.io/docs/concepts/containers/images>.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub image: std::string::String,
+    pub image: ::std::string::String,
     /// ImageID is the image ID of the container's image. The image ID may not match the image ID of the image used in the PodSpec, as it may have been resolved by the runtime.
     #[serde(
         rename = "imageID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub image_id: std::string::String,
+    pub image_id: ::std::string::String,
     /// LastTerminationState holds the last termination state of the container to help debug container crashes and restarts. This field is not populated if the container is still running and RestartCount is 0.
-    #[serde(rename = "lastState", skip_serializing_if = "Option::is_none")]
-    pub last_state: Option<ContainerState>,
+    #[serde(
+        rename = "lastState",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_state: ::core::option::Option<ContainerState>,
     /// Name is a DNS_LABEL representing the unique name of the container. Each container in a pod must have a unique name across all container types. Cannot be updated.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Ready specifies whether the container is currently passing its readiness check. The value will change as readiness probes keep executing. If no readiness probes are specified, this field defaults to true once the container is fully started (see Started field).
     ///
     /// The value is typically used to determine whether a container is ready to accept traffic.
@@ -947,8 +1140,8 @@ pub struct ContainerStatus {
     )]
     pub ready: bool,
     /// Resources represents the compute resource requests and limits that have been successfully enacted on the running container after it has been started or has been successfully resized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resources: ::core::option::Option<ResourceRequirements>,
     /// RestartCount holds the number of times the container has been restarted. Kubelet makes an effort to always increment the value, but there are cases when the state may be lost due to node restarts and then the value may be reset to 0. The value is never negative.
     #[serde(
         rename = "restartCount",
@@ -957,30 +1150,36 @@ pub struct ContainerStatus {
     )]
     pub restart_count: i32,
     /// Started indicates whether the container has finished its postStart lifecycle hook and passed its startup probe. Initialized as false, becomes true after startupProbe is considered successful. Resets to false when the container is restarted, or if kubelet loses state temporarily. In both cases, startup probes will run again. Is always true when no startupProbe is defined and container is running and has passed the postStart lifecycle hook. The null value must be treated the same as false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub started: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub started: ::core::option::Option<bool>,
     /// State holds details about the container's current condition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ContainerState>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub state: ::core::option::Option<ContainerState>,
     /// StopSignal reports the effective stop signal for this container
-    #[serde(rename = "stopSignal", skip_serializing_if = "Option::is_none")]
-    pub stop_signal: Option<std::string::String>,
+    #[serde(
+        rename = "stopSignal",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stop_signal: ::core::option::Option<::std::string::String>,
     /// User represents user identity information initially attached to the first process of the container
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<ContainerUser>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub user: ::core::option::Option<ContainerUser>,
     /// Status of volume mounts.
-    #[serde(rename = "volumeMounts", skip_serializing_if = "Option::is_none")]
-    pub volume_mounts: Option<std::vec::Vec<VolumeMountStatus>>,
+    #[serde(
+        rename = "volumeMounts",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_mounts: ::core::option::Option<::std::vec::Vec<VolumeMountStatus>>,
 }
 /// ContainerUser represents user identity information
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ContainerUser {
     /// Linux holds user identity information initially attached to the first process of the containers in Linux. Note that the actual running identity can be changed if the process has enough privilege to do so.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linux: Option<LinuxContainerUser>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub linux: ::core::option::Option<LinuxContainerUser>,
 }
 /// DaemonEndpoint contains information about a single Daemon endpoint.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DaemonEndpoint {
     /// Port number of the given endpoint.
     #[serde(
@@ -991,72 +1190,90 @@ pub struct DaemonEndpoint {
     pub port: i32,
 }
 /// Represents downward API info for projecting into a projected volume. Note that this is identical to a downwardAPI volume source without the default mode.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DownwardAPIProjection {
     /// Items is a list of DownwardAPIVolume file
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<std::vec::Vec<DownwardAPIVolumeFile>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub items: ::core::option::Option<::std::vec::Vec<DownwardAPIVolumeFile>>,
 }
 /// DownwardAPIVolumeFile represents information to create the file containing the pod field
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DownwardAPIVolumeFile {
     /// Required: Selects a field of the pod: only annotations, labels, name, namespace and uid are supported.
-    #[serde(rename = "fieldRef", skip_serializing_if = "Option::is_none")]
-    pub field_ref: Option<ObjectFieldSelector>,
+    #[serde(
+        rename = "fieldRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub field_ref: ::core::option::Option<ObjectFieldSelector>,
     /// Optional: mode bits used to set permissions on this file, must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. If not specified, the volume defaultMode will be used. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub mode: ::core::option::Option<i32>,
     /// Required: Path is  the relative path name of the file to be created. Must not be absolute or contain the '..' path. Must be utf-8 encoded. The first item of the relative path must not start with '..'
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
     /// Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, requests.cpu and requests.memory) are currently supported.
-    #[serde(rename = "resourceFieldRef", skip_serializing_if = "Option::is_none")]
-    pub resource_field_ref: Option<ResourceFieldSelector>,
+    #[serde(
+        rename = "resourceFieldRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_field_ref: ::core::option::Option<ResourceFieldSelector>,
 }
 /// DownwardAPIVolumeSource represents a volume containing downward API info. Downward API volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DownwardAPIVolumeSource {
     /// Optional: mode bits to use on created files by default. Must be a Optional: mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Defaults to 0644. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode", skip_serializing_if = "Option::is_none")]
-    pub default_mode: Option<i32>,
+    #[serde(
+        rename = "defaultMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub default_mode: ::core::option::Option<i32>,
     /// Items is a list of downward API volume file
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<std::vec::Vec<DownwardAPIVolumeFile>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub items: ::core::option::Option<::std::vec::Vec<DownwardAPIVolumeFile>>,
 }
 /// Represents an empty directory for a pod. Empty directory volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EmptyDirVolumeSource {
     /// medium represents what type of storage medium should back this directory. The default is "" which means to use the node's default medium. Must be an empty string (default) or Memory. More info: <https://kubernetes.io/docs/concepts/storage/volumes#emptydir>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub medium: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub medium: ::core::option::Option<::std::string::String>,
     /// sizeLimit is the total amount of local storage required for this EmptyDir volume. The size limit is also applicable for memory medium. The maximum usage on memory medium EmptyDir would be the minimum value between the SizeLimit specified here and the sum of memory limits of all containers in a pod. The default is nil which means that the limit is undefined. More info: <https://kubernetes.io/docs/concepts/storage/volumes#emptydir>
-    #[serde(rename = "sizeLimit", skip_serializing_if = "Option::is_none")]
-    pub size_limit: Option<crate::Quantity>,
+    #[serde(
+        rename = "sizeLimit",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub size_limit: ::core::option::Option<crate::Quantity>,
 }
 /// EndpointAddress is a tuple that describes single IP address. Deprecated: This API is deprecated in v1.33+.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EndpointAddress {
     /// The Hostname of this endpoint
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub hostname: ::core::option::Option<::std::string::String>,
     /// The IP of this endpoint. May not be loopback (127.0.0.0/8 or ::1), link-local (169.254.0.0/16 or fe80::/10), or link-local multicast (224.0.0.0/24 or ff02::/16).
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub ip: std::string::String,
+    pub ip: ::std::string::String,
     /// Optional: Node hosting this endpoint. This can be used to determine endpoints local to a node.
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<std::string::String>,
+    #[serde(
+        rename = "nodeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_name: ::core::option::Option<::std::string::String>,
     /// Reference to object providing the endpoint.
-    #[serde(rename = "targetRef", skip_serializing_if = "Option::is_none")]
-    pub target_ref: Option<ObjectReference>,
+    #[serde(
+        rename = "targetRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub target_ref: ::core::option::Option<ObjectReference>,
 }
 /// EndpointPort is a tuple that describes a single port. Deprecated: This API is deprecated in v1.33+.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EndpointPort {
     /// The application protocol for this port. This is used as a hint for implementations to offer richer behavior for protocols that they understand. This field follows standard Kubernetes label syntax. Valid values are either:
     ///
@@ -1068,11 +1285,14 @@ pub struct EndpointPort {
     ///   * 'kubernetes.io/wss' - WebSocket over TLS as described in <https://www.rfc-editor.org/rfc/rfc6455>
     ///
     /// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
-    #[serde(rename = "appProtocol", skip_serializing_if = "Option::is_none")]
-    pub app_protocol: Option<std::string::String>,
+    #[serde(
+        rename = "appProtocol",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub app_protocol: ::core::option::Option<::std::string::String>,
     /// The name of this port.  This must match the 'name' field in the corresponding ServicePort. Must be a DNS_LABEL. Optional only if one port is defined.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// The port number of the endpoint.
     #[serde(
         default,
@@ -1080,52 +1300,61 @@ pub struct EndpointPort {
     )]
     pub port: i32,
     /// The IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub protocol: ::core::option::Option<::std::string::String>,
 }
 /// EndpointSubset is a group of addresses with a common set of ports. The expanded set of endpoints is the Cartesian product of Addresses x Ports. For example, given:
 ///
+/// ```text
 /// {
-/// Addresses: \[{"ip": "10.10.1.1"}, {"ip": "10.10.2.2"}\],
-/// Ports:     \[{"name": "a", "port": 8675}, {"name": "b", "port": 309}\]
+///   Addresses: [{"ip": "10.10.1.1"}, {"ip": "10.10.2.2"}],
+///   Ports:     [{"name": "a", "port": 8675}, {"name": "b", "port": 309}]
 /// }
+/// ```
 ///
 /// The resulting set of endpoints can be viewed as:
 ///
-/// a: \[ 10.10.1.1:8675, 10.10.2.2:8675 \],
-/// b: \[ 10.10.1.1:309, 10.10.2.2:309 \]
+/// ```text
+/// a: [ 10.10.1.1:8675, 10.10.2.2:8675 ],
+/// b: [ 10.10.1.1:309, 10.10.2.2:309 ]
+/// ```
 ///
 /// Deprecated: This API is deprecated in v1.33+.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EndpointSubset {
     /// IP addresses which offer the related ports that are marked as ready. These endpoints should be considered safe for load balancers and clients to utilize.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub addresses: Option<std::vec::Vec<EndpointAddress>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub addresses: ::core::option::Option<::std::vec::Vec<EndpointAddress>>,
     /// IP addresses which offer the related ports but are not currently marked as ready because they have not yet finished starting, have recently failed a readiness check, or have recently failed a liveness check.
-    #[serde(rename = "notReadyAddresses", skip_serializing_if = "Option::is_none")]
-    pub not_ready_addresses: Option<std::vec::Vec<EndpointAddress>>,
+    #[serde(
+        rename = "notReadyAddresses",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub not_ready_addresses: ::core::option::Option<::std::vec::Vec<EndpointAddress>>,
     /// Port numbers available on the related IP addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<std::vec::Vec<EndpointPort>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ports: ::core::option::Option<::std::vec::Vec<EndpointPort>>,
 }
 /// Endpoints is a collection of endpoints that implement the actual service. Example:
 ///
-/// Name: "mysvc",
-/// Subsets: \[
-/// {
-/// Addresses: \[{"ip": "10.10.1.1"}, {"ip": "10.10.2.2"}\],
-/// Ports: \[{"name": "a", "port": 8675}, {"name": "b", "port": 309}\]
-/// },
-/// {
-/// Addresses: \[{"ip": "10.10.3.3"}\],
-/// Ports: \[{"name": "a", "port": 93}, {"name": "b", "port": 76}\]
-/// },
-/// \]
+/// ```text
+///  Name: "mysvc",
+///  Subsets: [
+///    {
+///      Addresses: [{"ip": "10.10.1.1"}, {"ip": "10.10.2.2"}],
+///      Ports: [{"name": "a", "port": 8675}, {"name": "b", "port": 309}]
+///    },
+///    {
+///      Addresses: [{"ip": "10.10.3.3"}],
+///      Ports: [{"name": "a", "port": 93}, {"name": "b", "port": 76}]
+///    },
+/// ]
+/// ```
 ///
 /// Endpoints is a legacy API and does not contain information about all Service features. Use discoveryv1.EndpointSlice for complete information about Service endpoints.
 ///
 /// Deprecated: This API is deprecated in v1.33+. Use discoveryv1.EndpointSlice.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Endpoints {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1141,11 +1370,13 @@ pub struct Endpoints {
     )]
     pub kind: crate::Kind<Endpoints>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subsets: Option<std::vec::Vec<EndpointSubset>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub subsets: ::core::option::Option<::std::vec::Vec<EndpointSubset>>,
 }
 impl crate::TypeMeta for Endpoints {
     const API_VERSION: &'static str = "v1";
@@ -1168,8 +1399,11 @@ impl crate::Resource for Endpoints {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for Endpoints {
+    type List = EndpointsList;
+}
 /// EndpointsList is a list of endpoints. Deprecated: This API is deprecated in v1.33+.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EndpointsList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1183,7 +1417,7 @@ pub struct EndpointsList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<Endpoints>,
+    pub items: ::std::vec::Vec<Endpoints>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -1191,8 +1425,10 @@ pub struct EndpointsList {
     )]
     pub kind: crate::Kind<EndpointsList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for EndpointsList {
     const API_VERSION: &'static str = "v1";
@@ -1201,147 +1437,215 @@ impl crate::TypeMeta for EndpointsList {
     const KIND: &'static str = "EndpointsList";
 }
 /// EnvFromSource represents the source of a set of ConfigMaps or Secrets
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EnvFromSource {
     /// The ConfigMap to select from
-    #[serde(rename = "configMapRef", skip_serializing_if = "Option::is_none")]
-    pub config_map_ref: Option<ConfigMapEnvSource>,
+    #[serde(
+        rename = "configMapRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub config_map_ref: ::core::option::Option<ConfigMapEnvSource>,
     /// Optional text to prepend to the name of each environment variable. May consist of any printable ASCII characters except '='.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub prefix: ::core::option::Option<::std::string::String>,
     /// The Secret to select from
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretEnvSource>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<SecretEnvSource>,
 }
 /// EnvVar represents an environment variable present in a Container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EnvVar {
     /// Name of the environment variable. May consist of any printable ASCII characters except '='.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Variable references $(VAR_NAME) are expanded using the previously defined environment variables in the container and any service environment variables. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Defaults to "".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub value: ::core::option::Option<::std::string::String>,
     /// Source for the environment variable's value. Cannot be used if value is not empty.
-    #[serde(rename = "valueFrom", skip_serializing_if = "Option::is_none")]
-    pub value_from: Option<EnvVarSource>,
+    #[serde(
+        rename = "valueFrom",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub value_from: ::core::option::Option<EnvVarSource>,
 }
 /// EnvVarSource represents a source for the value of an EnvVar.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EnvVarSource {
     /// Selects a key of a ConfigMap.
-    #[serde(rename = "configMapKeyRef", skip_serializing_if = "Option::is_none")]
-    pub config_map_key_ref: Option<ConfigMapKeySelector>,
+    #[serde(
+        rename = "configMapKeyRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub config_map_key_ref: ::core::option::Option<ConfigMapKeySelector>,
     /// Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`, spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-    #[serde(rename = "fieldRef", skip_serializing_if = "Option::is_none")]
-    pub field_ref: Option<ObjectFieldSelector>,
+    #[serde(
+        rename = "fieldRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub field_ref: ::core::option::Option<ObjectFieldSelector>,
     /// FileKeyRef selects a key of the env file. Requires the EnvFiles feature gate to be enabled.
-    #[serde(rename = "fileKeyRef", skip_serializing_if = "Option::is_none")]
-    pub file_key_ref: Option<FileKeySelector>,
+    #[serde(
+        rename = "fileKeyRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub file_key_ref: ::core::option::Option<FileKeySelector>,
     /// Selects a resource of the container: only resources limits and requests (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-    #[serde(rename = "resourceFieldRef", skip_serializing_if = "Option::is_none")]
-    pub resource_field_ref: Option<ResourceFieldSelector>,
+    #[serde(
+        rename = "resourceFieldRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_field_ref: ::core::option::Option<ResourceFieldSelector>,
     /// Selects a key of a secret in the pod's namespace
-    #[serde(rename = "secretKeyRef", skip_serializing_if = "Option::is_none")]
-    pub secret_key_ref: Option<SecretKeySelector>,
+    #[serde(
+        rename = "secretKeyRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_key_ref: ::core::option::Option<SecretKeySelector>,
 }
 /// An EphemeralContainer is a temporary container that you may add to an existing Pod for user-initiated activities such as debugging. Ephemeral containers have no resource or scheduling guarantees, and they will not be restarted when they exit or when a Pod is removed or restarted. The kubelet may evict a Pod if an ephemeral container causes the Pod to exceed its resource allocation.
 ///
 /// To add an ephemeral container, use the ephemeralcontainers subresource of an existing Pod. Ephemeral containers may not be removed or restarted.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EphemeralContainer {
     /// Arguments to the entrypoint. The image's CMD is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub args: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub args: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Entrypoint array. Not executed within a shell. The image's ENTRYPOINT is used if this is not provided. Variable references $(VAR_NAME) are expanded using the container's environment. If a variable cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless of whether the variable exists or not. Cannot be updated. More info: <https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub command: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// List of environment variables to set in the container. Cannot be updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub env: Option<std::vec::Vec<EnvVar>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub env: ::core::option::Option<::std::vec::Vec<EnvVar>>,
     /// List of sources to populate environment variables in the container. The keys defined within a source may consist of any printable ASCII characters except '='. When a key exists in multiple sources, the value associated with the last source will take precedence. Values defined by an Env with a duplicate key will take precedence. Cannot be updated.
-    #[serde(rename = "envFrom", skip_serializing_if = "Option::is_none")]
-    pub env_from: Option<std::vec::Vec<EnvFromSource>>,
+    #[serde(rename = "envFrom", skip_serializing_if = "::core::option::Option::is_none")]
+    pub env_from: ::core::option::Option<::std::vec::Vec<EnvFromSource>>,
     /// Container image name. More info: <https://kubernetes.io/docs/concepts/containers/images>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub image: ::core::option::Option<::std::string::String>,
     /// Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise. Cannot be updated. More info: <https://kubernetes.io/docs/concepts/containers/images#updating-images>
-    #[serde(rename = "imagePullPolicy", skip_serializing_if = "Option::is_none")]
-    pub image_pull_policy: Option<std::string::String>,
+    #[serde(
+        rename = "imagePullPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub image_pull_policy: ::core::option::Option<::std::string::String>,
     /// Lifecycle is not allowed for ephemeral containers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lifecycle: Option<Lifecycle>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub lifecycle: ::core::option::Option<Lifecycle>,
     /// Probes are not allowed for ephemeral containers.
-    #[serde(rename = "livenessProbe", skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
+    #[serde(
+        rename = "livenessProbe",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub liveness_probe: ::core::option::Option<Probe>,
     /// Name of the ephemeral container specified as a DNS_LABEL. This name must be unique among all containers, init containers and ephemeral containers.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Ports are not allowed for ephemeral containers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<std::vec::Vec<ContainerPort>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ports: ::core::option::Option<::std::vec::Vec<ContainerPort>>,
     /// Probes are not allowed for ephemeral containers.
-    #[serde(rename = "readinessProbe", skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
+    #[serde(
+        rename = "readinessProbe",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub readiness_probe: ::core::option::Option<Probe>,
     /// Resources resize policy for the container.
-    #[serde(rename = "resizePolicy", skip_serializing_if = "Option::is_none")]
-    pub resize_policy: Option<std::vec::Vec<ContainerResizePolicy>>,
+    #[serde(
+        rename = "resizePolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resize_policy: ::core::option::Option<::std::vec::Vec<ContainerResizePolicy>>,
     /// Resources are not allowed for ephemeral containers. Ephemeral containers use spare resources already allocated to the pod.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resources: ::core::option::Option<ResourceRequirements>,
     /// Restart policy for the container to manage the restart behavior of each container within a pod. You cannot set this field on ephemeral containers.
-    #[serde(rename = "restartPolicy", skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<std::string::String>,
+    #[serde(
+        rename = "restartPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub restart_policy: ::core::option::Option<::std::string::String>,
     /// Represents a list of rules to be checked to determine if the container should be restarted on exit. You cannot set this field on ephemeral containers.
-    #[serde(rename = "restartPolicyRules", skip_serializing_if = "Option::is_none")]
-    pub restart_policy_rules: Option<std::vec::Vec<ContainerRestartRule>>,
+    #[serde(
+        rename = "restartPolicyRules",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub restart_policy_rules: ::core::option::Option<
+        ::std::vec::Vec<ContainerRestartRule>,
+    >,
     /// Optional: SecurityContext defines the security options the ephemeral container should be run with. If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-    #[serde(rename = "securityContext", skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<SecurityContext>,
+    #[serde(
+        rename = "securityContext",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub security_context: ::core::option::Option<SecurityContext>,
     /// Probes are not allowed for ephemeral containers.
-    #[serde(rename = "startupProbe", skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
+    #[serde(
+        rename = "startupProbe",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub startup_probe: ::core::option::Option<Probe>,
     /// Whether this container should allocate a buffer for stdin in the container runtime. If this is not set, reads from stdin in the container will always result in EOF. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stdin: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub stdin: ::core::option::Option<bool>,
     /// Whether the container runtime should close the stdin channel after it has been opened by a single attach. When stdin is true the stdin stream will remain open across multiple attach sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the first client attaches to stdin, and then remains open and accepts data until the client disconnects, at which time stdin is closed and remains closed until the container is restarted. If this flag is false, a container processes that reads from stdin will never receive an EOF. Default is false
-    #[serde(rename = "stdinOnce", skip_serializing_if = "Option::is_none")]
-    pub stdin_once: Option<bool>,
+    #[serde(
+        rename = "stdinOnce",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stdin_once: ::core::option::Option<bool>,
     /// If set, the name of the container from PodSpec that this ephemeral container targets. The ephemeral container will be run in the namespaces (IPC, PID, etc) of this container. If not set then the ephemeral container uses the namespaces configured in the Pod spec.
     ///
     /// The container runtime must implement support for this feature. If the runtime does not support namespace targeting then the result of setting this field is undefined.
-    #[serde(rename = "targetContainerName", skip_serializing_if = "Option::is_none")]
-    pub target_container_name: Option<std::string::String>,
+    #[serde(
+        rename = "targetContainerName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub target_container_name: ::core::option::Option<::std::string::String>,
     /// Optional: Path at which the file to which the container's termination message will be written is mounted into the container's filesystem. Message written is intended to be brief final status, such as an assertion failure message. Will be truncated by the node if greater than 4096 bytes. The total message length across all containers will be limited to 12kb. Defaults to /dev/termination-log. Cannot be updated.
-    #[serde(rename = "terminationMessagePath", skip_serializing_if = "Option::is_none")]
-    pub termination_message_path: Option<std::string::String>,
+    #[serde(
+        rename = "terminationMessagePath",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub termination_message_path: ::core::option::Option<::std::string::String>,
     /// Indicate how the termination message should be populated. File will use the contents of terminationMessagePath to populate the container status message on both success and failure. FallbackToLogsOnError will use the last chunk of container log output if the termination message file is empty and the container exited with an error. The log output is limited to 2048 bytes or 80 lines, whichever is smaller. Defaults to File. Cannot be updated.
     #[serde(
         rename = "terminationMessagePolicy",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub termination_message_policy: Option<std::string::String>,
+    pub termination_message_policy: ::core::option::Option<::std::string::String>,
     /// Whether this container should allocate a TTY for itself, also requires 'stdin' to be true. Default is false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tty: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub tty: ::core::option::Option<bool>,
     /// volumeDevices is the list of block devices to be used by the container.
-    #[serde(rename = "volumeDevices", skip_serializing_if = "Option::is_none")]
-    pub volume_devices: Option<std::vec::Vec<VolumeDevice>>,
+    #[serde(
+        rename = "volumeDevices",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_devices: ::core::option::Option<::std::vec::Vec<VolumeDevice>>,
     /// Pod volumes to mount into the container's filesystem. Subpath mounts are not allowed for ephemeral containers. Cannot be updated.
-    #[serde(rename = "volumeMounts", skip_serializing_if = "Option::is_none")]
-    pub volume_mounts: Option<std::vec::Vec<VolumeMount>>,
+    #[serde(
+        rename = "volumeMounts",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_mounts: ::core::option::Option<::std::vec::Vec<VolumeMount>>,
     /// Container's working directory. If not specified, the container runtime's default will be used, which might be configured in the container image. Cannot be updated.
-    #[serde(rename = "workingDir", skip_serializing_if = "Option::is_none")]
-    pub working_dir: Option<std::string::String>,
+    #[serde(
+        rename = "workingDir",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub working_dir: ::core::option::Option<::std::string::String>,
 }
 /// Represents an ephemeral volume that is handled by a normal storage driver.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EphemeralVolumeSource {
     /// Will be used to create a stand-alone PVC to provision the volume. The pod in which this EphemeralVolumeSource is embedded will be the owner of the PVC, i.e. the PVC will be deleted together with the pod.  The name of the PVC will be `<pod name>-<volume name>` where `<volume name>` is the name from the `PodSpec.Volumes` array entry. Pod validation will reject the pod if the concatenated name is not valid for a PVC (for example, too long).
     ///
@@ -1350,15 +1654,18 @@ pub struct EphemeralVolumeSource {
     /// This field is read-only and no changes will be made by Kubernetes to the PVC after it has been created.
     ///
     /// Required, must not be nil.
-    #[serde(rename = "volumeClaimTemplate", skip_serializing_if = "Option::is_none")]
-    pub volume_claim_template: Option<PersistentVolumeClaimTemplate>,
+    #[serde(
+        rename = "volumeClaimTemplate",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_claim_template: ::core::option::Option<PersistentVolumeClaimTemplate>,
 }
 /// Event is a report of an event somewhere in the cluster.  Events have a limited retention time and triggers and messages may evolve with time.  Event consumers should not rely on the timing of an event with a given Reason reflecting a consistent underlying trigger, or the continued existence of events with that Reason.  Events should be treated as informative, best-effort, supplemental data.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Event {
     /// What action was taken/failed regarding to the Regarding object.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub action: ::core::option::Option<::std::string::String>,
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         rename = "apiVersion",
@@ -1367,14 +1674,20 @@ pub struct Event {
     )]
     pub api_version: crate::ApiVersion<Event>,
     /// The number of times this event has occurred.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub count: ::core::option::Option<i32>,
     /// Time when this Event was first observed.
-    #[serde(rename = "eventTime", skip_serializing_if = "Option::is_none")]
-    pub event_time: Option<crate::MicroTime>,
+    #[serde(
+        rename = "eventTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub event_time: ::core::option::Option<crate::MicroTime>,
     /// The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)
-    #[serde(rename = "firstTimestamp", skip_serializing_if = "Option::is_none")]
-    pub first_timestamp: Option<crate::Time>,
+    #[serde(
+        rename = "firstTimestamp",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub first_timestamp: ::core::option::Option<crate::Time>,
     /// The object that this event is about.
     #[serde(
         rename = "involvedObject",
@@ -1389,11 +1702,14 @@ pub struct Event {
     )]
     pub kind: crate::Kind<Event>,
     /// The time at which the most recent occurrence of this event was recorded.
-    #[serde(rename = "lastTimestamp", skip_serializing_if = "Option::is_none")]
-    pub last_timestamp: Option<crate::Time>,
+    #[serde(
+        rename = "lastTimestamp",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_timestamp: ::core::option::Option<crate::Time>,
     /// A human-readable description of the status of this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
     #[serde(
         default,
@@ -1401,26 +1717,32 @@ pub struct Event {
     )]
     pub metadata: crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
     /// This should be a short, machine understandable string that gives the reason for the transition into the object's current status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Optional secondary object for more complex actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub related: Option<ObjectReference>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub related: ::core::option::Option<ObjectReference>,
     /// Name of the controller that emitted this Event, e.g. `kubernetes.io/kubelet`.
-    #[serde(rename = "reportingComponent", skip_serializing_if = "Option::is_none")]
-    pub reporting_component: Option<std::string::String>,
+    #[serde(
+        rename = "reportingComponent",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub reporting_component: ::core::option::Option<::std::string::String>,
     /// ID of the controller instance, e.g. `kubelet-xyzf`.
-    #[serde(rename = "reportingInstance", skip_serializing_if = "Option::is_none")]
-    pub reporting_instance: Option<std::string::String>,
+    #[serde(
+        rename = "reportingInstance",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub reporting_instance: ::core::option::Option<::std::string::String>,
     /// Data about the Event series this event represents or nil if it's a singleton Event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub series: Option<EventSeries>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub series: ::core::option::Option<EventSeries>,
     /// The component reporting this event. Should be a short machine understandable string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<EventSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub source: ::core::option::Option<EventSource>,
     /// Type of this event (Normal, Warning), new types could be added in the future
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::core::option::Option::is_none")]
+    pub type_: ::core::option::Option<::std::string::String>,
 }
 impl crate::TypeMeta for Event {
     const API_VERSION: &'static str = "v1";
@@ -1443,8 +1765,11 @@ impl crate::Resource for Event {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for Event {
+    type List = EventList;
+}
 /// EventList is a list of events.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EventList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1458,7 +1783,7 @@ pub struct EventList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<Event>,
+    pub items: ::std::vec::Vec<Event>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -1466,8 +1791,10 @@ pub struct EventList {
     )]
     pub kind: crate::Kind<EventList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for EventList {
     const API_VERSION: &'static str = "v1";
@@ -1476,161 +1803,191 @@ impl crate::TypeMeta for EventList {
     const KIND: &'static str = "EventList";
 }
 /// EventSeries contain information on series of events, i.e. thing that was/is happening continuously for some time.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EventSeries {
     /// Number of occurrences in this series up to the last heartbeat time
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub count: ::core::option::Option<i32>,
     /// Time of the last occurrence observed
-    #[serde(rename = "lastObservedTime", skip_serializing_if = "Option::is_none")]
-    pub last_observed_time: Option<crate::MicroTime>,
+    #[serde(
+        rename = "lastObservedTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_observed_time: ::core::option::Option<crate::MicroTime>,
 }
 /// EventSource contains information for an event.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EventSource {
     /// Component from which the event is generated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub component: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub component: ::core::option::Option<::std::string::String>,
     /// Node name on which the event is generated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub host: ::core::option::Option<::std::string::String>,
 }
 /// ExecAction describes a "run in container" action.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ExecAction {
     /// Command is the command line to execute inside the container, the working directory for the command  is root ('/') in the container's filesystem. The command is simply exec'd, it is not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use a shell, you need to explicitly call out to that shell. Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub command: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// Represents a Fibre Channel volume. Fibre Channel volumes can only be mounted as read/write once. Fibre Channel volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct FCVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// lun is Optional: FC target lun number
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lun: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub lun: ::core::option::Option<i32>,
     /// readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// targetWWNs is Optional: FC target worldwide names (WWNs)
-    #[serde(rename = "targetWWNs", skip_serializing_if = "Option::is_none")]
-    pub target_wwns: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "targetWWNs",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub target_wwns: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// wwids Optional: FC volume world wide identifiers (wwids) Either wwids or combination of targetWWNs and lun must be set, but not both simultaneously.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wwids: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub wwids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// FileKeySelector selects a key of the env file.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct FileKeySelector {
     /// The key within the env file. An invalid key will prevent the pod from starting. The keys defined within a source may consist of any printable ASCII characters except '='. During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// Specify whether the file or its key must be defined. If the file or key does not exist, then the env var is not published. If optional is set to true and the specified key does not exist, the environment variable will not be set in the Pod's containers.
     ///
     /// If optional is set to false and the specified key does not exist, an error will be returned during Pod creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
     /// The path within the volume from which to select the file. Must be relative and may not contain the '..' path or start with '..'.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
     /// The name of the volume mount containing the env file.
     #[serde(
         rename = "volumeName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume_name: std::string::String,
+    pub volume_name: ::std::string::String,
 }
 /// FlexPersistentVolumeSource represents a generic persistent volume resource that is provisioned/attached using an exec based plugin.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct FlexPersistentVolumeSource {
     /// driver is the name of the driver to use for this volume.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// fsType is the Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// options is Optional: this field holds extra command options if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub options: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is Optional: SecretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts.
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<SecretReference>,
 }
 /// FlexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct FlexVolumeSource {
     /// driver is the name of the driver to use for this volume.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default filesystem depends on FlexVolume script.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// options is Optional: this field holds extra command options if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub options: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is Optional: secretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts.
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<LocalObjectReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<LocalObjectReference>,
 }
 /// Represents a Flocker volume mounted by the Flocker agent. One and only one of datasetName and datasetUUID should be set. Flocker volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct FlockerVolumeSource {
     /// datasetName is Name of the dataset stored as metadata -\> name on the dataset for Flocker should be considered as deprecated
-    #[serde(rename = "datasetName", skip_serializing_if = "Option::is_none")]
-    pub dataset_name: Option<std::string::String>,
+    #[serde(
+        rename = "datasetName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub dataset_name: ::core::option::Option<::std::string::String>,
     /// datasetUUID is the UUID of the dataset. This is unique identifier of a Flocker dataset
-    #[serde(rename = "datasetUUID", skip_serializing_if = "Option::is_none")]
-    pub dataset_uuid: Option<std::string::String>,
+    #[serde(
+        rename = "datasetUUID",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub dataset_uuid: ::core::option::Option<::std::string::String>,
 }
 /// Represents a Persistent Disk resource in Google Compute Engine.
 ///
 /// A GCE PD must exist before mounting to a container. The disk must also be in the same GCE project and zone as the kubelet. A GCE PD can only be mounted as read/write once or read-only many times. GCE PDs support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct GCEPersistentDiskVolumeSource {
     /// fsType is filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// partition is the partition in the volume that you want to mount. If omitted, the default is to mount by volume name. Examples: For volume /dev/sda1, you specify the partition as "1". Similarly, the volume partition for /dev/sda is "0" (or you can leave the property empty). More info: <https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub partition: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub partition: ::core::option::Option<i32>,
     /// pdName is unique name of the PD resource in GCE. Used to identify the disk in GCE. More info: <https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk>
     #[serde(
         rename = "pdName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub pd_name: std::string::String,
+    pub pd_name: ::std::string::String,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: <https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
 }
 /// GRPCAction specifies an action involving a GRPC service.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct GRPCAction {
     /// Port number of the gRPC service. Number must be in the range 1 to 65535.
     #[serde(
@@ -1641,80 +1998,92 @@ pub struct GRPCAction {
     /// Service is the name of the service to place in the gRPC HealthCheckRequest (see <https://github.com/grpc/grpc/blob/master/doc/health-checking.md>).
     ///
     /// If this is not specified, the default behavior is defined by gRPC.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub service: ::core::option::Option<::std::string::String>,
 }
 /// Represents a volume that is populated with the contents of a git repository. Git repo volumes do not support ownership management. Git repo volumes support SELinux relabeling.
 ///
 /// DEPRECATED: GitRepo is deprecated. To provision a container with a git repo, mount an EmptyDir into an InitContainer that clones the repo using git, then mount the EmptyDir into the Pod's container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct GitRepoVolumeSource {
     /// directory is the target directory name. Must not contain or start with '..'.  If '.' is supplied, the volume directory will be the git repository.  Otherwise, if specified, the volume will contain the git repository in the subdirectory with the given name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub directory: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub directory: ::core::option::Option<::std::string::String>,
     /// repository is the URL
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub repository: std::string::String,
+    pub repository: ::std::string::String,
     /// revision is the commit hash for the specified revision.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub revision: ::core::option::Option<::std::string::String>,
 }
 /// Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct GlusterfsPersistentVolumeSource {
     /// endpoints is the endpoint name that details Glusterfs topology. More info: <https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub endpoints: std::string::String,
+    pub endpoints: ::std::string::String,
     /// endpointsNamespace is the namespace that contains Glusterfs endpoint. If this field is empty, the EndpointNamespace defaults to the same namespace as the bound PVC. More info: <https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod>
-    #[serde(rename = "endpointsNamespace", skip_serializing_if = "Option::is_none")]
-    pub endpoints_namespace: Option<std::string::String>,
+    #[serde(
+        rename = "endpointsNamespace",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub endpoints_namespace: ::core::option::Option<::std::string::String>,
     /// path is the Glusterfs volume path. More info: <https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: <https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
 }
 /// Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct GlusterfsVolumeSource {
     /// endpoints is the endpoint name that details Glusterfs topology.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub endpoints: std::string::String,
+    pub endpoints: ::std::string::String,
     /// path is the Glusterfs volume path. More info: <https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
     /// readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: <https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
 }
 /// HTTPGetAction describes an action based on HTTP Get requests.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct HTTPGetAction {
     /// Host name to connect to, defaults to the pod IP. You probably want to set "Host" in httpHeaders instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub host: ::core::option::Option<::std::string::String>,
     /// Custom headers to set in the request. HTTP allows repeated headers.
-    #[serde(rename = "httpHeaders", skip_serializing_if = "Option::is_none")]
-    pub http_headers: Option<std::vec::Vec<HTTPHeader>>,
+    #[serde(
+        rename = "httpHeaders",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub http_headers: ::core::option::Option<::std::vec::Vec<HTTPHeader>>,
     /// Path to access on the HTTP server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub path: ::core::option::Option<::std::string::String>,
     /// Name or number of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     #[serde(
         default,
@@ -1722,85 +2091,97 @@ pub struct HTTPGetAction {
     )]
     pub port: crate::IntOrString,
     /// Scheme to use for connecting to the host. Defaults to HTTP.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub scheme: ::core::option::Option<::std::string::String>,
 }
 /// HTTPHeader describes a custom header to be used in HTTP probes
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct HTTPHeader {
     /// The header field name. This will be canonicalized upon output, so case-variant names will be understood as the same header.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// The header field value
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub value: std::string::String,
+    pub value: ::std::string::String,
 }
 /// HostAlias holds the mapping between IP and hostnames that will be injected as an entry in the pod's hosts file.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct HostAlias {
     /// Hostnames for the above IP address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostnames: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub hostnames: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IP address of the host file entry.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub ip: std::string::String,
+    pub ip: ::std::string::String,
 }
 /// HostIP represents a single IP address allocated to the host.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct HostIP {
     /// IP is the IP address assigned to the host
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub ip: std::string::String,
+    pub ip: ::std::string::String,
 }
 /// Represents a host path mapped into a pod. Host path volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct HostPathVolumeSource {
     /// path of the directory on the host. If the path is a symlink, it will follow the link to the real path. More info: <https://kubernetes.io/docs/concepts/storage/volumes#hostpath>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
     /// type for HostPath Volume Defaults to "" More info: <https://kubernetes.io/docs/concepts/storage/volumes#hostpath>
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::core::option::Option::is_none")]
+    pub type_: ::core::option::Option<::std::string::String>,
 }
 /// ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ISCSIPersistentVolumeSource {
     /// chapAuthDiscovery defines whether support iSCSI Discovery CHAP authentication
-    #[serde(rename = "chapAuthDiscovery", skip_serializing_if = "Option::is_none")]
-    pub chap_auth_discovery: Option<bool>,
+    #[serde(
+        rename = "chapAuthDiscovery",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub chap_auth_discovery: ::core::option::Option<bool>,
     /// chapAuthSession defines whether support iSCSI Session CHAP authentication
-    #[serde(rename = "chapAuthSession", skip_serializing_if = "Option::is_none")]
-    pub chap_auth_session: Option<bool>,
+    #[serde(
+        rename = "chapAuthSession",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub chap_auth_session: ::core::option::Option<bool>,
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://kubernetes.io/docs/concepts/storage/volumes#iscsi>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface \<target portal\>:\<volume name\> will be created for the connection.
-    #[serde(rename = "initiatorName", skip_serializing_if = "Option::is_none")]
-    pub initiator_name: Option<std::string::String>,
+    #[serde(
+        rename = "initiatorName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub initiator_name: ::core::option::Option<::std::string::String>,
     /// iqn is Target iSCSI Qualified Name.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub iqn: std::string::String,
+    pub iqn: ::std::string::String,
     /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
-    #[serde(rename = "iscsiInterface", skip_serializing_if = "Option::is_none")]
-    pub iscsi_interface: Option<std::string::String>,
+    #[serde(
+        rename = "iscsiInterface",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub iscsi_interface: ::core::option::Option<::std::string::String>,
     /// lun is iSCSI Target Lun number.
     #[serde(
         default,
@@ -1808,46 +2189,64 @@ pub struct ISCSIPersistentVolumeSource {
     )]
     pub lun: i32,
     /// portals is the iSCSI Target Portal List. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub portals: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub portals: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is the CHAP Secret for iSCSI target and initiator authentication
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<SecretReference>,
     /// targetPortal is iSCSI Target Portal. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
     #[serde(
         rename = "targetPortal",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub target_portal: std::string::String,
+    pub target_portal: ::std::string::String,
 }
 /// Represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ISCSIVolumeSource {
     /// chapAuthDiscovery defines whether support iSCSI Discovery CHAP authentication
-    #[serde(rename = "chapAuthDiscovery", skip_serializing_if = "Option::is_none")]
-    pub chap_auth_discovery: Option<bool>,
+    #[serde(
+        rename = "chapAuthDiscovery",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub chap_auth_discovery: ::core::option::Option<bool>,
     /// chapAuthSession defines whether support iSCSI Session CHAP authentication
-    #[serde(rename = "chapAuthSession", skip_serializing_if = "Option::is_none")]
-    pub chap_auth_session: Option<bool>,
+    #[serde(
+        rename = "chapAuthSession",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub chap_auth_session: ::core::option::Option<bool>,
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://kubernetes.io/docs/concepts/storage/volumes#iscsi>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface \<target portal\>:\<volume name\> will be created for the connection.
-    #[serde(rename = "initiatorName", skip_serializing_if = "Option::is_none")]
-    pub initiator_name: Option<std::string::String>,
+    #[serde(
+        rename = "initiatorName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub initiator_name: ::core::option::Option<::std::string::String>,
     /// iqn is the target iSCSI Qualified Name.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub iqn: std::string::String,
+    pub iqn: ::std::string::String,
     /// iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).
-    #[serde(rename = "iscsiInterface", skip_serializing_if = "Option::is_none")]
-    pub iscsi_interface: Option<std::string::String>,
+    #[serde(
+        rename = "iscsiInterface",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub iscsi_interface: ::core::option::Option<::std::string::String>,
     /// lun represents iSCSI Target Lun number.
     #[serde(
         default,
@@ -1855,34 +2254,43 @@ pub struct ISCSIVolumeSource {
     )]
     pub lun: i32,
     /// portals is the iSCSI Target Portal List. The portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub portals: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub portals: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is the CHAP Secret for iSCSI target and initiator authentication
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<LocalObjectReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<LocalObjectReference>,
     /// targetPortal is iSCSI Target Portal. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).
     #[serde(
         rename = "targetPortal",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub target_portal: std::string::String,
+    pub target_portal: ::std::string::String,
 }
 /// ImageVolumeSource represents a image volume resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ImageVolumeSource {
     /// Policy for pulling OCI objects. Possible values are: Always: the kubelet always attempts to pull the reference. Container creation will fail If the pull fails. Never: the kubelet never pulls the reference and only uses a local image or artifact. Container creation will fail if the reference isn't present. IfNotPresent: the kubelet pulls if the reference isn't already present on disk. Container creation will fail if the reference isn't present and the pull fails. Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-    #[serde(rename = "pullPolicy", skip_serializing_if = "Option::is_none")]
-    pub pull_policy: Option<std::string::String>,
+    #[serde(
+        rename = "pullPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub pull_policy: ::core::option::Option<::std::string::String>,
     /// Required: Image or artifact reference to be used. Behaves in the same way as pod.spec.containers\[\*\].image. Pull secrets will be assembled in the same way as for the container image by looking up node credentials, SA image pull secrets, and pod spec image pull secrets. More info: <https://kubernetes.io/docs/concepts/containers/images> This field is optional to allow higher level config management to default or override container images in workload controllers like Deployments and StatefulSets.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reference: ::core::option::Option<::std::string::String>,
 }
 /// ImageVolumeStatus represents the image-based volume status.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ImageVolumeStatus {
     /// ImageRef is the digest of the image used for this volume. It should have a value that's similar to the pod's status.containerStatuses\[i\].imageID. The ImageRef length should not exceed 256 characters.
     #[serde(
@@ -1890,58 +2298,67 @@ pub struct ImageVolumeStatus {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub image_ref: std::string::String,
+    pub image_ref: ::std::string::String,
 }
 /// Maps a string key to a path within a volume.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct KeyToPath {
     /// key is the key to project.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// mode is Optional: mode bits used to set permissions on this file. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. If not specified, the volume defaultMode will be used. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub mode: ::core::option::Option<i32>,
     /// path is the relative path of the file to map the key to. May not be an absolute path. May not contain the path element '..'. May not start with the string '..'.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
 }
 /// Lifecycle describes actions that the management system should take in response to container lifecycle events. For the PostStart and PreStop lifecycle handlers, management of the container blocks until the action is complete, unless the container process fails, in which case the handler is aborted.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Lifecycle {
     /// PostStart is called immediately after a container is created. If the handler fails, the container is terminated and restarted according to its restart policy. Other management of the container blocks until the hook completes. More info: <https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks>
-    #[serde(rename = "postStart", skip_serializing_if = "Option::is_none")]
-    pub post_start: Option<LifecycleHandler>,
+    #[serde(
+        rename = "postStart",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub post_start: ::core::option::Option<LifecycleHandler>,
     /// PreStop is called immediately before a container is terminated due to an API request or management event such as liveness/startup probe failure, preemption, resource contention, etc. The handler is not called if the container crashes or exits. The Pod's termination grace period countdown begins before the PreStop hook is executed. Regardless of the outcome of the handler, the container will eventually terminate within the Pod's termination grace period (unless delayed by finalizers). Other management of the container blocks until the hook completes or until the termination grace period is reached. More info: <https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks>
-    #[serde(rename = "preStop", skip_serializing_if = "Option::is_none")]
-    pub pre_stop: Option<LifecycleHandler>,
+    #[serde(rename = "preStop", skip_serializing_if = "::core::option::Option::is_none")]
+    pub pre_stop: ::core::option::Option<LifecycleHandler>,
     /// StopSignal defines which signal will be sent to a container when it is being stopped. If not specified, the default is defined by the container runtime in use. StopSignal can only be set for Pods with a non-empty .spec.os.name
-    #[serde(rename = "stopSignal", skip_serializing_if = "Option::is_none")]
-    pub stop_signal: Option<std::string::String>,
+    #[serde(
+        rename = "stopSignal",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub stop_signal: ::core::option::Option<::std::string::String>,
 }
 /// LifecycleHandler defines a specific action that should be taken in a lifecycle hook. One and only one of the fields, except TCPSocket must be specified.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LifecycleHandler {
     /// Exec specifies a command to execute in the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exec: Option<ExecAction>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub exec: ::core::option::Option<ExecAction>,
     /// HTTPGet specifies an HTTP GET request to perform.
-    #[serde(rename = "httpGet", skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HTTPGetAction>,
+    #[serde(rename = "httpGet", skip_serializing_if = "::core::option::Option::is_none")]
+    pub http_get: ::core::option::Option<HTTPGetAction>,
     /// Sleep represents a duration that the container should sleep.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sleep: Option<SleepAction>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub sleep: ::core::option::Option<SleepAction>,
     /// Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept for backward compatibility. There is no validation of this field and lifecycle hooks will fail at runtime when it is specified.
-    #[serde(rename = "tcpSocket", skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<TCPSocketAction>,
+    #[serde(
+        rename = "tcpSocket",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tcp_socket: ::core::option::Option<TCPSocketAction>,
 }
 /// LimitRange sets resource usage limits for each kind of resource in a Namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LimitRange {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1957,11 +2374,13 @@ pub struct LimitRange {
     )]
     pub kind: crate::Kind<LimitRange>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec defines the limits enforced. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<LimitRangeSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<LimitRangeSpec>,
 }
 impl crate::TypeMeta for LimitRange {
     const API_VERSION: &'static str = "v1";
@@ -1984,40 +2403,53 @@ impl crate::Resource for LimitRange {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for LimitRange {
+    type List = LimitRangeList;
+}
 /// LimitRangeItem defines a min/max usage limit for any resource that matches on kind.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LimitRangeItem {
     /// Default resource requirement limit value by resource name if resource limit is omitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub default: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// DefaultRequest is the default resource requirement request value by resource name if resource request is omitted.
-    #[serde(rename = "defaultRequest", skip_serializing_if = "Option::is_none")]
-    pub default_request: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(
+        rename = "defaultRequest",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub default_request: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// Max usage constraints on this kind by resource name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max: Option<std::collections::BTreeMap<std::string::String, crate::Quantity>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub max: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
+    >,
     /// MaxLimitRequestRatio if specified, the named resource must have a request and limit that are both non-zero where limit divided by request is less than or equal to the enumerated value; this represents the max burst for the named resource.
-    #[serde(rename = "maxLimitRequestRatio", skip_serializing_if = "Option::is_none")]
-    pub max_limit_request_ratio: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(
+        rename = "maxLimitRequestRatio",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub max_limit_request_ratio: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// Min usage constraints on this kind by resource name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min: Option<std::collections::BTreeMap<std::string::String, crate::Quantity>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub min: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
+    >,
     /// Type of resource that this limit applies to.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// LimitRangeList is a list of LimitRange items.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LimitRangeList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2031,7 +2463,7 @@ pub struct LimitRangeList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<LimitRange>,
+    pub items: ::std::vec::Vec<LimitRange>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -2039,8 +2471,10 @@ pub struct LimitRangeList {
     )]
     pub kind: crate::Kind<LimitRangeList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for LimitRangeList {
     const API_VERSION: &'static str = "v1";
@@ -2049,17 +2483,17 @@ impl crate::TypeMeta for LimitRangeList {
     const KIND: &'static str = "LimitRangeList";
 }
 /// LimitRangeSpec defines a min/max usage limit for resources that match on kind.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LimitRangeSpec {
     /// Limits is the list of LimitRangeItem objects that are enforced.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub limits: std::vec::Vec<LimitRangeItem>,
+    pub limits: ::std::vec::Vec<LimitRangeItem>,
 }
 /// LinuxContainerUser represents user identity information in Linux containers
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LinuxContainerUser {
     /// GID is the primary gid initially attached to the first process in the container
     #[serde(
@@ -2068,8 +2502,11 @@ pub struct LinuxContainerUser {
     )]
     pub gid: i64,
     /// SupplementalGroups are the supplemental groups initially attached to the first process in the container
-    #[serde(rename = "supplementalGroups", skip_serializing_if = "Option::is_none")]
-    pub supplemental_groups: Option<std::vec::Vec<i64>>,
+    #[serde(
+        rename = "supplementalGroups",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub supplemental_groups: ::core::option::Option<::std::vec::Vec<i64>>,
     /// UID is the primary uid initially attached to the first process in the container
     #[serde(
         default,
@@ -2078,50 +2515,50 @@ pub struct LinuxContainerUser {
     pub uid: i64,
 }
 /// LoadBalancerIngress represents the status of a load-balancer ingress point: traffic intended for the service should be sent to an ingress point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LoadBalancerIngress {
     /// Hostname is set for load-balancer ingress points that are DNS based (typically AWS load-balancers)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub hostname: ::core::option::Option<::std::string::String>,
     /// IP is set for load-balancer ingress points that are IP based (typically GCE or OpenStack load-balancers)
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ip: ::core::option::Option<::std::string::String>,
     /// IPMode specifies how the load-balancer IP behaves, and may only be specified when the ip field is specified. Setting this to "VIP" indicates that traffic is delivered to the node with the destination set to the load-balancer's IP and port. Setting this to "Proxy" indicates that traffic is delivered to the node or pod with the destination set to the node's IP and node port or the pod's IP and port. Service implementations may use this information to adjust traffic routing.
-    #[serde(rename = "ipMode", skip_serializing_if = "Option::is_none")]
-    pub ip_mode: Option<std::string::String>,
+    #[serde(rename = "ipMode", skip_serializing_if = "::core::option::Option::is_none")]
+    pub ip_mode: ::core::option::Option<::std::string::String>,
     /// Ports is a list of records of service ports If used, every port defined in the service should have an entry in it
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<std::vec::Vec<PortStatus>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ports: ::core::option::Option<::std::vec::Vec<PortStatus>>,
 }
 /// LoadBalancerStatus represents the status of a load-balancer.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LoadBalancerStatus {
     /// Ingress is a list containing ingress points for the load-balancer. Traffic intended for the service should be sent to these ingress points.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ingress: Option<std::vec::Vec<LoadBalancerIngress>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ingress: ::core::option::Option<::std::vec::Vec<LoadBalancerIngress>>,
 }
 /// LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LocalObjectReference {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
 }
 /// Local represents directly-attached storage with node affinity
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LocalVolumeSource {
     /// fsType is the filesystem type to mount. It applies only when the Path is a block device. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". The default value is to auto-select a filesystem if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// path of the full path to the volume on the node. It can be either a directory or block device (disk, partition, ...).
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
 }
 /// ModifyVolumeStatus represents the status object of ControllerModifyVolume operation
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ModifyVolumeStatus {
     /// status is the status of the ControllerModifyVolume operation. It can be in any of following states:
     /// - Pending
@@ -2137,35 +2574,40 @@ pub struct ModifyVolumeStatus {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// targetVolumeAttributesClassName is the name of the VolumeAttributesClass the PVC currently being reconciled
     #[serde(
         rename = "targetVolumeAttributesClassName",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub target_volume_attributes_class_name: Option<std::string::String>,
+    pub target_volume_attributes_class_name: ::core::option::Option<
+        ::std::string::String,
+    >,
 }
 /// Represents an NFS mount that lasts the lifetime of a pod. NFS volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NFSVolumeSource {
     /// path that is exported by the NFS server. More info: <https://kubernetes.io/docs/concepts/storage/volumes#nfs>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
     /// readOnly here will force the NFS export to be mounted with read-only permissions. Defaults to false. More info: <https://kubernetes.io/docs/concepts/storage/volumes#nfs>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// server is the hostname or IP address of the NFS server. More info: <https://kubernetes.io/docs/concepts/storage/volumes#nfs>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub server: std::string::String,
+    pub server: ::std::string::String,
 }
 /// Namespace provides a scope for Names. Use of multiple namespaces is optional.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Namespace {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2181,14 +2623,16 @@ pub struct Namespace {
     )]
     pub kind: crate::Kind<Namespace>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec defines the behavior of the Namespace. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<NamespaceSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<NamespaceSpec>,
     /// Status describes the current status of a Namespace. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<NamespaceStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<NamespaceStatus>,
 }
 impl crate::TypeMeta for Namespace {
     const API_VERSION: &'static str = "v1";
@@ -2210,34 +2654,40 @@ impl crate::Resource for Namespace {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["finalize", "status"];
 }
+impl crate::ListableResource for Namespace {
+    type List = NamespaceList;
+}
 /// NamespaceCondition contains details about state of namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NamespaceCondition {
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime", skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastTransitionTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_transition_time: ::core::option::Option<crate::Time>,
     /// Human-readable message indicating details about last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// Type of namespace controller condition.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// NamespaceList is a list of Namespaces.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NamespaceList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2251,7 +2701,7 @@ pub struct NamespaceList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<Namespace>,
+    pub items: ::std::vec::Vec<Namespace>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -2259,8 +2709,10 @@ pub struct NamespaceList {
     )]
     pub kind: crate::Kind<NamespaceList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for NamespaceList {
     const API_VERSION: &'static str = "v1";
@@ -2269,24 +2721,24 @@ impl crate::TypeMeta for NamespaceList {
     const KIND: &'static str = "NamespaceList";
 }
 /// NamespaceSpec describes the attributes on a Namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NamespaceSpec {
     /// Finalizers is an opaque list of values that must be empty to permanently remove object from storage. More info: <https://kubernetes.io/docs/tasks/administer-cluster/namespaces/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub finalizers: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub finalizers: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// NamespaceStatus is information about the current status of a Namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NamespaceStatus {
     /// Represents the latest available observations of a namespace's current state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<std::vec::Vec<NamespaceCondition>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<::std::vec::Vec<NamespaceCondition>>,
     /// Phase is the current lifecycle phase of the namespace. More info: <https://kubernetes.io/docs/tasks/administer-cluster/namespaces/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phase: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub phase: ::core::option::Option<::std::string::String>,
 }
 /// Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Node {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2302,14 +2754,16 @@ pub struct Node {
     )]
     pub kind: crate::Kind<Node>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec defines the behavior of a node. <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<NodeSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<NodeSpec>,
     /// Most recently observed status of the node. Populated by the system. Read-only. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<NodeStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<NodeStatus>,
 }
 impl crate::TypeMeta for Node {
     const API_VERSION: &'static str = "v1";
@@ -2332,132 +2786,152 @@ impl crate::Resource for Node {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["proxy", "status"];
 }
+impl crate::ListableResource for Node {
+    type List = NodeList;
+}
 /// NodeAddress contains information for the node's address.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeAddress {
     /// The node address.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub address: std::string::String,
+    pub address: ::std::string::String,
     /// Node address type, one of Hostname, ExternalIP or InternalIP.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// Node affinity is a group of node affinity scheduling rules.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeAffinity {
     /// The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. The node that is most preferred is the one with the greatest sum of weights, i.e. for each node that meets all of the scheduling requirements (resource request, requiredDuringScheduling affinity expressions, etc.), compute a sum by iterating through the elements of this field and adding "weight" to the sum if the node matches the corresponding matchExpressions; the node(s) with the highest sum are the most preferred.
     #[serde(
         rename = "preferredDuringSchedulingIgnoredDuringExecution",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub preferred_during_scheduling_ignored_during_execution: Option<
-        std::vec::Vec<PreferredSchedulingTerm>,
+    pub preferred_during_scheduling_ignored_during_execution: ::core::option::Option<
+        ::std::vec::Vec<PreferredSchedulingTerm>,
     >,
     /// If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. If the affinity requirements specified by this field cease to be met at some point during pod execution (e.g. due to an update), the system may or may not try to eventually evict the pod from its node.
     #[serde(
         rename = "requiredDuringSchedulingIgnoredDuringExecution",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
+    pub required_during_scheduling_ignored_during_execution: ::core::option::Option<
+        NodeSelector,
+    >,
 }
 /// NodeAllocatableResourceClaimStatus describes the status of node allocatable resources allocated via DRA.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeAllocatableResourceClaimStatus {
     /// Containers lists the names of all containers in this pod that reference the claim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub containers: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub containers: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// ResourceClaimName is the resource claim referenced by the pod that resulted in this node allocatable resource allocation.
     #[serde(
         rename = "resourceClaimName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resource_claim_name: std::string::String,
+    pub resource_claim_name: ::std::string::String,
     /// Resources is a map of the node-allocatable resource name to the aggregate quantity allocated to the claim.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resources: std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    pub resources: ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
 }
 /// NodeCondition contains condition information for a node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeCondition {
     /// Last time we got an update on a given condition.
-    #[serde(rename = "lastHeartbeatTime", skip_serializing_if = "Option::is_none")]
-    pub last_heartbeat_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastHeartbeatTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_heartbeat_time: ::core::option::Option<crate::Time>,
     /// Last time the condition transit from one status to another.
-    #[serde(rename = "lastTransitionTime", skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastTransitionTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_transition_time: ::core::option::Option<crate::Time>,
     /// Human readable message indicating details about last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// (brief) reason for the condition's last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// Type of node condition.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// NodeConfigSource specifies a source of node configuration. Exactly one subfield (excluding metadata) must be non-nil. This API is deprecated since 1.22
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeConfigSource {
     /// ConfigMap is a reference to a Node's ConfigMap
-    #[serde(rename = "configMap", skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapNodeConfigSource>,
+    #[serde(
+        rename = "configMap",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub config_map: ::core::option::Option<ConfigMapNodeConfigSource>,
 }
 /// NodeConfigStatus describes the status of the config assigned by Node.Spec.ConfigSource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeConfigStatus {
     /// Active reports the checkpointed config the node is actively using. Active will represent either the current version of the Assigned config, or the current LastKnownGood config, depending on whether attempting to use the Assigned config results in an error.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<NodeConfigSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub active: ::core::option::Option<NodeConfigSource>,
     /// Assigned reports the checkpointed config the node will try to use. When Node.Spec.ConfigSource is updated, the node checkpoints the associated config payload to local disk, along with a record indicating intended config. The node refers to this record to choose its config checkpoint, and reports this record in Assigned. Assigned only updates in the status after the record has been checkpointed to disk. When the Kubelet is restarted, it tries to make the Assigned config the Active config by loading and validating the checkpointed payload identified by Assigned.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned: Option<NodeConfigSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub assigned: ::core::option::Option<NodeConfigSource>,
     /// Error describes any problems reconciling the Spec.ConfigSource to the Active config. Errors may occur, for example, attempting to checkpoint Spec.ConfigSource to the local Assigned record, attempting to checkpoint the payload associated with Spec.ConfigSource, attempting to load or validate the Assigned config, etc. Errors may occur at different points while syncing config. Earlier errors (e.g. download or checkpointing errors) will not result in a rollback to LastKnownGood, and may resolve across Kubelet retries. Later errors (e.g. loading or validating a checkpointed config) will result in a rollback to LastKnownGood. In the latter case, it is usually possible to resolve the error by fixing the config assigned in Spec.ConfigSource. You can find additional information for debugging by searching the error message in the Kubelet log. Error is a human-readable description of the error state; machines can check whether or not Error is empty, but should not rely on the stability of the Error text across Kubelet versions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub error: ::core::option::Option<::std::string::String>,
     /// LastKnownGood reports the checkpointed config the node will fall back to when it encounters an error attempting to use the Assigned config. The Assigned config becomes the LastKnownGood config when the node determines that the Assigned config is stable and correct. This is currently implemented as a 10-minute soak period starting when the local record of Assigned config is updated. If the Assigned config is Active at the end of this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is reset to nil (use local defaults), the LastKnownGood is also immediately reset to nil, because the local default config is always assumed good. You should not make assumptions about the node's method of determining config stability and correctness, as this may change or become configurable in the future.
-    #[serde(rename = "lastKnownGood", skip_serializing_if = "Option::is_none")]
-    pub last_known_good: Option<NodeConfigSource>,
+    #[serde(
+        rename = "lastKnownGood",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_known_good: ::core::option::Option<NodeConfigSource>,
 }
 /// NodeDaemonEndpoints lists ports opened by daemons running on the Node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeDaemonEndpoints {
     /// Endpoint on which Kubelet is listening.
-    #[serde(rename = "kubeletEndpoint", skip_serializing_if = "Option::is_none")]
-    pub kubelet_endpoint: Option<DaemonEndpoint>,
+    #[serde(
+        rename = "kubeletEndpoint",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub kubelet_endpoint: ::core::option::Option<DaemonEndpoint>,
 }
 /// NodeFeatures describes the set of features implemented by the CRI implementation. The features contained in the NodeFeatures should depend only on the cri implementation independent of runtime handlers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeFeatures {
     /// SupplementalGroupsPolicy is set to true if the runtime supports SupplementalGroupsPolicy and ContainerUser.
     #[serde(
         rename = "supplementalGroupsPolicy",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub supplemental_groups_policy: Option<bool>,
+    pub supplemental_groups_policy: ::core::option::Option<bool>,
 }
 /// NodeList is the whole list of all Nodes which have been registered with master.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2471,7 +2945,7 @@ pub struct NodeList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<Node>,
+    pub items: ::std::vec::Vec<Node>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -2479,8 +2953,10 @@ pub struct NodeList {
     )]
     pub kind: crate::Kind<NodeList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for NodeList {
     const API_VERSION: &'static str = "v1";
@@ -2489,27 +2965,33 @@ impl crate::TypeMeta for NodeList {
     const KIND: &'static str = "NodeList";
 }
 /// NodeRuntimeHandler is a set of runtime handler information.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeRuntimeHandler {
     /// Supported features.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub features: Option<NodeRuntimeHandlerFeatures>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub features: ::core::option::Option<NodeRuntimeHandlerFeatures>,
     /// Runtime handler name. Empty for the default runtime handler.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
 }
 /// NodeRuntimeHandlerFeatures is a set of features implemented by the runtime handler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeRuntimeHandlerFeatures {
     /// RecursiveReadOnlyMounts is set to true if the runtime handler supports RecursiveReadOnlyMounts.
-    #[serde(rename = "recursiveReadOnlyMounts", skip_serializing_if = "Option::is_none")]
-    pub recursive_read_only_mounts: Option<bool>,
+    #[serde(
+        rename = "recursiveReadOnlyMounts",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub recursive_read_only_mounts: ::core::option::Option<bool>,
     /// UserNamespaces is set to true if the runtime handler supports UserNamespaces, including for volumes.
-    #[serde(rename = "userNamespaces", skip_serializing_if = "Option::is_none")]
-    pub user_namespaces: Option<bool>,
+    #[serde(
+        rename = "userNamespaces",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub user_namespaces: ::core::option::Option<bool>,
 }
 /// A node selector represents the union of the results of one or more label queries over a set of nodes; that is, it represents the OR of the selectors represented by the node selector terms.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeSelector {
     /// Required. A list of node selector terms. The terms are ORed.
     #[serde(
@@ -2517,236 +2999,288 @@ pub struct NodeSelector {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub node_selector_terms: std::vec::Vec<NodeSelectorTerm>,
+    pub node_selector_terms: ::std::vec::Vec<NodeSelectorTerm>,
 }
 /// A node selector requirement is a selector that contains values, a key, and an operator that relates the key and values.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeSelectorRequirement {
     /// The label key that the selector applies to.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// Represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist. Gt, and Lt.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub operator: std::string::String,
+    pub operator: ::std::string::String,
     /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. If the operator is Gt or Lt, the values array must have a single element, which will be interpreted as an integer. This array is replaced during a strategic merge patch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub values: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// A null or empty node selector term matches no objects. The requirements of them are ANDed. The TopologySelectorTerm type implements a subset of the NodeSelectorTerm.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeSelectorTerm {
     /// A list of node selector requirements by node's labels.
-    #[serde(rename = "matchExpressions", skip_serializing_if = "Option::is_none")]
-    pub match_expressions: Option<std::vec::Vec<NodeSelectorRequirement>>,
+    #[serde(
+        rename = "matchExpressions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub match_expressions: ::core::option::Option<
+        ::std::vec::Vec<NodeSelectorRequirement>,
+    >,
     /// A list of node selector requirements by node's fields.
-    #[serde(rename = "matchFields", skip_serializing_if = "Option::is_none")]
-    pub match_fields: Option<std::vec::Vec<NodeSelectorRequirement>>,
+    #[serde(
+        rename = "matchFields",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub match_fields: ::core::option::Option<::std::vec::Vec<NodeSelectorRequirement>>,
 }
 /// NodeSpec describes the attributes that a node is created with.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeSpec {
     /// Deprecated: Previously used to specify the source of the node's configuration for the DynamicKubeletConfig feature. This feature is removed.
-    #[serde(rename = "configSource", skip_serializing_if = "Option::is_none")]
-    pub config_source: Option<NodeConfigSource>,
+    #[serde(
+        rename = "configSource",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub config_source: ::core::option::Option<NodeConfigSource>,
     /// Deprecated. Not all kubelets will set this field. Remove field after 1.13. see: <https://issues.k8s.io/61966>
-    #[serde(rename = "externalID", skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<std::string::String>,
+    #[serde(
+        rename = "externalID",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub external_id: ::core::option::Option<::std::string::String>,
     /// PodCIDR represents the pod IP range assigned to the node.
-    #[serde(rename = "podCIDR", skip_serializing_if = "Option::is_none")]
-    pub pod_cidr: Option<std::string::String>,
+    #[serde(rename = "podCIDR", skip_serializing_if = "::core::option::Option::is_none")]
+    pub pod_cidr: ::core::option::Option<::std::string::String>,
     /// podCIDRs represents the IP ranges assigned to the node for usage by Pods on that node. If this field is specified, the 0th entry must match the podCIDR field. It may contain at most 1 value for each of IPv4 and IPv6.
-    #[serde(rename = "podCIDRs", skip_serializing_if = "Option::is_none")]
-    pub pod_cidrs: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "podCIDRs",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub pod_cidrs: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// ID of the node assigned by the cloud provider in the format: \<ProviderName\>://\<ProviderSpecificNodeID\>
-    #[serde(rename = "providerID", skip_serializing_if = "Option::is_none")]
-    pub provider_id: Option<std::string::String>,
+    #[serde(
+        rename = "providerID",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub provider_id: ::core::option::Option<::std::string::String>,
     /// If specified, the node's taints.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub taints: Option<std::vec::Vec<Taint>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub taints: ::core::option::Option<::std::vec::Vec<Taint>>,
     /// Unschedulable controls node schedulability of new pods. By default, node is schedulable. More info: <https://kubernetes.io/docs/concepts/nodes/node/#manual-node-administration>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unschedulable: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub unschedulable: ::core::option::Option<bool>,
 }
 /// NodeStatus is information about the current status of a node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeStatus {
     /// List of addresses reachable to the node. Queried from cloud provider, if available. More info: <https://kubernetes.io/docs/reference/node/node-status/#addresses> Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See <https://pr.k8s.io/79391> for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub addresses: Option<std::vec::Vec<NodeAddress>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub addresses: ::core::option::Option<::std::vec::Vec<NodeAddress>>,
     /// Allocatable represents the resources of a node that are available for scheduling. Defaults to Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allocatable: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub allocatable: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// Capacity represents the total resources of a node. More info: <https://kubernetes.io/docs/reference/node/node-status/#capacity>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capacity: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// Conditions is an array of current observed node conditions. More info: <https://kubernetes.io/docs/reference/node/node-status/#condition>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<std::vec::Vec<NodeCondition>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<::std::vec::Vec<NodeCondition>>,
     /// Status of the config assigned to the node via the dynamic Kubelet config feature.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<NodeConfigStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub config: ::core::option::Option<NodeConfigStatus>,
     /// Endpoints of daemons running on the Node.
-    #[serde(rename = "daemonEndpoints", skip_serializing_if = "Option::is_none")]
-    pub daemon_endpoints: Option<NodeDaemonEndpoints>,
+    #[serde(
+        rename = "daemonEndpoints",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub daemon_endpoints: ::core::option::Option<NodeDaemonEndpoints>,
     /// DeclaredFeatures represents the features related to feature gates that are declared by the node.
-    #[serde(rename = "declaredFeatures", skip_serializing_if = "Option::is_none")]
-    pub declared_features: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "declaredFeatures",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub declared_features: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Features describes the set of features implemented by the CRI implementation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub features: Option<NodeFeatures>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub features: ::core::option::Option<NodeFeatures>,
     /// List of container images on this node
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub images: Option<std::vec::Vec<ContainerImage>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub images: ::core::option::Option<::std::vec::Vec<ContainerImage>>,
     /// Set of ids/uuids to uniquely identify the node. More info: <https://kubernetes.io/docs/reference/node/node-status/#info>
-    #[serde(rename = "nodeInfo", skip_serializing_if = "Option::is_none")]
-    pub node_info: Option<NodeSystemInfo>,
+    #[serde(
+        rename = "nodeInfo",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_info: ::core::option::Option<NodeSystemInfo>,
     /// NodePhase is the recently observed lifecycle phase of the node. More info: <https://kubernetes.io/docs/concepts/nodes/node/#phase> The field is never populated, and now is deprecated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phase: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub phase: ::core::option::Option<::std::string::String>,
     /// The available runtime handlers.
-    #[serde(rename = "runtimeHandlers", skip_serializing_if = "Option::is_none")]
-    pub runtime_handlers: Option<std::vec::Vec<NodeRuntimeHandler>>,
+    #[serde(
+        rename = "runtimeHandlers",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub runtime_handlers: ::core::option::Option<::std::vec::Vec<NodeRuntimeHandler>>,
     /// List of volumes that are attached to the node.
-    #[serde(rename = "volumesAttached", skip_serializing_if = "Option::is_none")]
-    pub volumes_attached: Option<std::vec::Vec<AttachedVolume>>,
+    #[serde(
+        rename = "volumesAttached",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volumes_attached: ::core::option::Option<::std::vec::Vec<AttachedVolume>>,
     /// List of attachable volumes in use (mounted) by the node.
-    #[serde(rename = "volumesInUse", skip_serializing_if = "Option::is_none")]
-    pub volumes_in_use: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "volumesInUse",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volumes_in_use: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// NodeSwapStatus represents swap memory information.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeSwapStatus {
     /// Total amount of swap memory in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<i64>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capacity: ::core::option::Option<i64>,
 }
 /// NodeSystemInfo is a set of ids/uuids to uniquely identify the node.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeSystemInfo {
     /// The Architecture reported by the node
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub architecture: std::string::String,
+    pub architecture: ::std::string::String,
     /// Boot ID reported by the node.
     #[serde(
         rename = "bootID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub boot_id: std::string::String,
+    pub boot_id: ::std::string::String,
     /// ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).
     #[serde(
         rename = "containerRuntimeVersion",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub container_runtime_version: std::string::String,
+    pub container_runtime_version: ::std::string::String,
     /// Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).
     #[serde(
         rename = "kernelVersion",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub kernel_version: std::string::String,
+    pub kernel_version: ::std::string::String,
     /// Deprecated: KubeProxy Version reported by the node.
     #[serde(
         rename = "kubeProxyVersion",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub kube_proxy_version: std::string::String,
+    pub kube_proxy_version: ::std::string::String,
     /// Kubelet Version reported by the node.
     #[serde(
         rename = "kubeletVersion",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub kubelet_version: std::string::String,
+    pub kubelet_version: ::std::string::String,
     /// MachineID reported by the node. For unique machine identification in the cluster this field is preferred. Learn more from man(5) machine-id: <http://man7.org/linux/man-pages/man5/machine-id.5.html>
     #[serde(
         rename = "machineID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub machine_id: std::string::String,
+    pub machine_id: ::std::string::String,
     /// The Operating System reported by the node
     #[serde(
         rename = "operatingSystem",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub operating_system: std::string::String,
+    pub operating_system: ::std::string::String,
     /// OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).
     #[serde(
         rename = "osImage",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub os_image: std::string::String,
+    pub os_image: ::std::string::String,
     /// Swap Info reported by the node.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub swap: Option<NodeSwapStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub swap: ::core::option::Option<NodeSwapStatus>,
     /// SystemUUID reported by the node. For unique machine identification MachineID is preferred. This field is specific to Red Hat hosts <https://access.redhat.com/documentation/en-us/red_hat_subscription_management/1/html/rhsm/uuid>
     #[serde(
         rename = "systemUUID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub system_uuid: std::string::String,
+    pub system_uuid: ::std::string::String,
 }
 /// ObjectFieldSelector selects an APIVersioned field of an object.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ObjectFieldSelector {
     /// Version of the schema the FieldPath is written in terms of, defaults to "v1".
-    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<std::string::String>,
+    #[serde(
+        rename = "apiVersion",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub api_version: ::core::option::Option<::std::string::String>,
     /// Path of the field to select in the specified API version.
     #[serde(
         rename = "fieldPath",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub field_path: std::string::String,
+    pub field_path: ::std::string::String,
 }
 /// ObjectReference contains enough information to let you inspect or modify the referred object.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ObjectReference {
     /// API version of the referent.
-    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<std::string::String>,
+    #[serde(
+        rename = "apiVersion",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub api_version: ::core::option::Option<::std::string::String>,
     /// If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers\[2\]. For example, if the object reference is to a container within a pod, this would take on a value like: "spec.containers{name}" (where "name" refers to the name of the container that triggered the event) or if no container name is specified "spec.containers\[2\]" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.
-    #[serde(rename = "fieldPath", skip_serializing_if = "Option::is_none")]
-    pub field_path: Option<std::string::String>,
+    #[serde(
+        rename = "fieldPath",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub field_path: ::core::option::Option<::std::string::String>,
     /// Kind of the referent. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub kind: ::core::option::Option<::std::string::String>,
     /// Name of the referent. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// Namespace of the referent. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub namespace: ::core::option::Option<::std::string::String>,
     /// Specific resourceVersion to which this reference is made, if any. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency>
-    #[serde(rename = "resourceVersion", skip_serializing_if = "Option::is_none")]
-    pub resource_version: Option<std::string::String>,
+    #[serde(
+        rename = "resourceVersion",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_version: ::core::option::Option<::std::string::String>,
     /// UID of the referent. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub uid: ::core::option::Option<::std::string::String>,
 }
 /// PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to a node. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes>
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolume {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2762,14 +3296,16 @@ pub struct PersistentVolume {
     )]
     pub kind: crate::Kind<PersistentVolume>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// spec defines a specification of a persistent volume owned by the cluster. Provisioned by an administrator. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PersistentVolumeSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<PersistentVolumeSpec>,
     /// status represents the current information/status for the persistent volume. Populated by the system. Read-only. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PersistentVolumeStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<PersistentVolumeStatus>,
 }
 impl crate::TypeMeta for PersistentVolume {
     const API_VERSION: &'static str = "v1";
@@ -2792,8 +3328,11 @@ impl crate::Resource for PersistentVolume {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["status"];
 }
+impl crate::ListableResource for PersistentVolume {
+    type List = PersistentVolumeList;
+}
 /// PersistentVolumeClaim is a user's request for and claim to a persistent volume
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaim {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2809,14 +3348,16 @@ pub struct PersistentVolumeClaim {
     )]
     pub kind: crate::Kind<PersistentVolumeClaim>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// spec defines the desired characteristics of a volume requested by a pod author. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PersistentVolumeClaimSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<PersistentVolumeClaimSpec>,
     /// status represents the current information/status of a persistent volume claim. Read-only. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PersistentVolumeClaimStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<PersistentVolumeClaimStatus>,
 }
 impl crate::TypeMeta for PersistentVolumeClaim {
     const API_VERSION: &'static str = "v1";
@@ -2839,37 +3380,46 @@ impl crate::Resource for PersistentVolumeClaim {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["status"];
 }
+impl crate::ListableResource for PersistentVolumeClaim {
+    type List = PersistentVolumeClaimList;
+}
 /// PersistentVolumeClaimCondition contains details about state of pvc
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaimCondition {
     /// lastProbeTime is the time we probed the condition.
-    #[serde(rename = "lastProbeTime", skip_serializing_if = "Option::is_none")]
-    pub last_probe_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastProbeTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_probe_time: ::core::option::Option<crate::Time>,
     /// lastTransitionTime is the time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime", skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastTransitionTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_transition_time: ::core::option::Option<crate::Time>,
     /// message is the human-readable message indicating details about last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// reason is a unique, this should be a short, machine understandable string that gives the reason for condition's last transition. If it reports "Resizing" that means the underlying persistent volume is being resized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: <https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=state%20of%20pvc-,conditions.status,-(string)%2C%20required>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// Type is the type of the condition. More info: <https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/persistent-volume-claim-v1/#:~:text=set%20to%20%27ResizeStarted%27.-,PersistentVolumeClaimCondition,-contains%20details%20about>
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// PersistentVolumeClaimList is a list of PersistentVolumeClaim items.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaimList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -2883,7 +3433,7 @@ pub struct PersistentVolumeClaimList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<PersistentVolumeClaim>,
+    pub items: ::std::vec::Vec<PersistentVolumeClaim>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -2891,8 +3441,10 @@ pub struct PersistentVolumeClaimList {
     )]
     pub kind: crate::Kind<PersistentVolumeClaimList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for PersistentVolumeClaimList {
     const API_VERSION: &'static str = "v1";
@@ -2901,14 +3453,20 @@ impl crate::TypeMeta for PersistentVolumeClaimList {
     const KIND: &'static str = "PersistentVolumeClaimList";
 }
 /// PersistentVolumeClaimSpec describes the common attributes of storage devices and allows a Source for provider-specific attributes
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaimSpec {
     /// accessModes contains the desired access modes the volume should have. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1>
-    #[serde(rename = "accessModes", skip_serializing_if = "Option::is_none")]
-    pub access_modes: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "accessModes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub access_modes: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// dataSource field can be used to specify either: \* An existing VolumeSnapshot object (snapshot.storage.k8s.io/VolumeSnapshot) \* An existing PVC (PersistentVolumeClaim) If the provisioner or an external controller can support the specified data source, it will create a new volume based on the contents of the specified data source. When the AnyVolumeDataSource feature gate is enabled, dataSource contents will be copied to dataSourceRef, and dataSourceRef contents will be copied to dataSource when dataSourceRef.namespace is not specified. If the namespace is specified, then dataSourceRef will not be copied to dataSource.
-    #[serde(rename = "dataSource", skip_serializing_if = "Option::is_none")]
-    pub data_source: Option<TypedLocalObjectReference>,
+    #[serde(
+        rename = "dataSource",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub data_source: ::core::option::Option<TypedLocalObjectReference>,
     /// dataSourceRef specifies the object from which to populate the volume with data, if a non-empty volume is desired. This may be any object from a non-empty API group (non core object) or a PersistentVolumeClaim object. When this field is specified, volume binding will only succeed if the type of the specified object matches some installed volume populator or dynamic provisioner. This field will replace the functionality of the dataSource field and as such if both fields are non-empty, they must have the same value. For backwards compatibility, when namespace isn't specified in dataSourceRef, both fields (dataSource and dataSourceRef) will be set to the same value automatically if one of them is empty and the other is non-empty. When namespace is specified in dataSourceRef, dataSource isn't set to the same value and must be empty. There are three important differences between dataSource and dataSourceRef: \* While dataSource only allows two specific types of objects, dataSourceRef
     /// allows any non-core object, as well as PersistentVolumeClaim objects.
     /// * While dataSource ignores disallowed values (dropping them), dataSourceRef
@@ -2917,36 +3475,53 @@ pub struct PersistentVolumeClaimSpec {
     /// * While dataSource only allows local objects, dataSourceRef allows objects
     ///   in any namespaces.
     ///   (Beta) Using this field requires the AnyVolumeDataSource feature gate to be enabled. (Alpha) Using the namespace field of dataSourceRef requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
-    #[serde(rename = "dataSourceRef", skip_serializing_if = "Option::is_none")]
-    pub data_source_ref: Option<TypedObjectReference>,
+    #[serde(
+        rename = "dataSourceRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub data_source_ref: ::core::option::Option<TypedObjectReference>,
     /// resources represents the minimum resources the volume should have. Users are allowed to specify resource requirements that are lower than previous value but must still be higher than capacity recorded in the status field of the claim. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#resources>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<VolumeResourceRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resources: ::core::option::Option<VolumeResourceRequirements>,
     /// selector is a label query over volumes to consider for binding.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selector: Option<crate::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub selector: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    >,
     /// storageClassName is the name of the StorageClass required by the claim. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#class-1>
-    #[serde(rename = "storageClassName", skip_serializing_if = "Option::is_none")]
-    pub storage_class_name: Option<std::string::String>,
+    #[serde(
+        rename = "storageClassName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_class_name: ::core::option::Option<::std::string::String>,
     /// volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim. If specified, the CSI driver will create or update the volume with the attributes defined in the corresponding VolumeAttributesClass. This has a different purpose than storageClassName, it can be changed after the claim is created. An empty string or nil value indicates that no VolumeAttributesClass will be applied to the claim. If the claim enters an Infeasible error state, this field can be reset to its previous value (including nil) to cancel the modification. If the resource referred to by volumeAttributesClass does not exist, this PersistentVolumeClaim will be set to a Pending state, as reflected by the modifyVolumeStatus field, until such as a resource exists. More info: <https://kubernetes.io/docs/concepts/storage/volume-attributes-classes/>
     #[serde(
         rename = "volumeAttributesClassName",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub volume_attributes_class_name: Option<std::string::String>,
+    pub volume_attributes_class_name: ::core::option::Option<::std::string::String>,
     /// volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.
-    #[serde(rename = "volumeMode", skip_serializing_if = "Option::is_none")]
-    pub volume_mode: Option<std::string::String>,
+    #[serde(
+        rename = "volumeMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_mode: ::core::option::Option<::std::string::String>,
     /// volumeName is the binding reference to the PersistentVolume backing this claim.
-    #[serde(rename = "volumeName", skip_serializing_if = "Option::is_none")]
-    pub volume_name: Option<std::string::String>,
+    #[serde(
+        rename = "volumeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_name: ::core::option::Option<::std::string::String>,
 }
 /// PersistentVolumeClaimStatus is the current status of a persistent volume claim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaimStatus {
     /// accessModes contains the actual access modes the volume backing the PVC has. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1>
-    #[serde(rename = "accessModes", skip_serializing_if = "Option::is_none")]
-    pub access_modes: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "accessModes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub access_modes: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// allocatedResourceStatuses stores status of resource being resized for the given PVC. Key names follow standard Kubernetes label syntax. Valid values are either:
     /// * Un-prefixed keys:
     ///   - storage - the capacity of the volume.
@@ -2977,10 +3552,10 @@ pub struct PersistentVolumeClaimStatus {
     /// A controller that receives PVC update with previously unknown resourceName or ClaimResourceStatus should ignore the update for the purpose it was designed. For example - a controller that only is responsible for resizing capacity of the volume, should ignore PVC updates that change other valid resources associated with PVC.
     #[serde(
         rename = "allocatedResourceStatuses",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub allocated_resource_statuses: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    pub allocated_resource_statuses: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// allocatedResources tracks the resources allocated to a PVC including its capacity. Key names follow standard Kubernetes label syntax. Valid values are either:
     /// * Un-prefixed keys:
@@ -2991,37 +3566,49 @@ pub struct PersistentVolumeClaimStatus {
     /// Capacity reported here may be larger than the actual capacity when a volume expansion operation is requested. For storage quota, the larger value from allocatedResources and PVC.spec.resources is used. If allocatedResources is not set, PVC.spec.resources alone is used for quota calculation. If a volume expansion capacity request is lowered, allocatedResources is only lowered if there are no expansion operations in progress and if the actual volume capacity is equal or lower than the requested capacity.
     ///
     /// A controller that receives PVC update with previously unknown resourceName should ignore the update for the purpose it was designed. For example - a controller that only is responsible for resizing capacity of the volume, should ignore PVC updates that change other valid resources associated with PVC.
-    #[serde(rename = "allocatedResources", skip_serializing_if = "Option::is_none")]
-    pub allocated_resources: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(
+        rename = "allocatedResources",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub allocated_resources: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// capacity represents the actual resources of the underlying volume.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capacity: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// conditions is the current Condition of persistent volume claim. If underlying persistent volume is being resized then the Condition will be set to 'Resizing'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<std::vec::Vec<PersistentVolumeClaimCondition>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<
+        ::std::vec::Vec<PersistentVolumeClaimCondition>,
+    >,
     /// currentVolumeAttributesClassName is the current name of the VolumeAttributesClass the PVC is using. When unset, there is no VolumeAttributeClass applied to this PersistentVolumeClaim
     #[serde(
         rename = "currentVolumeAttributesClassName",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub current_volume_attributes_class_name: Option<std::string::String>,
+    pub current_volume_attributes_class_name: ::core::option::Option<
+        ::std::string::String,
+    >,
     /// ModifyVolumeStatus represents the status object of ControllerModifyVolume operation. When this is unset, there is no ModifyVolume operation being attempted.
-    #[serde(rename = "modifyVolumeStatus", skip_serializing_if = "Option::is_none")]
-    pub modify_volume_status: Option<ModifyVolumeStatus>,
+    #[serde(
+        rename = "modifyVolumeStatus",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub modify_volume_status: ::core::option::Option<ModifyVolumeStatus>,
     /// phase represents the current phase of PersistentVolumeClaim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phase: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub phase: ::core::option::Option<::std::string::String>,
 }
 /// PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim objects as part of an EphemeralVolumeSource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaimTemplate {
     /// May contain labels and annotations that will be copied into the PVC when creating it. No other fields are allowed and will be rejected during validation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// The specification for the PersistentVolumeClaim. The entire content is copied unchanged into the PVC that gets created from this template. The same fields as in a PersistentVolumeClaim are also valid here.
     #[serde(
         default,
@@ -3030,7 +3617,7 @@ pub struct PersistentVolumeClaimTemplate {
     pub spec: PersistentVolumeClaimSpec,
 }
 /// PersistentVolumeClaimVolumeSource references the user's PVC in the same namespace. This volume finds the bound PV and mounts that volume for the pod. A PersistentVolumeClaimVolumeSource is, essentially, a wrapper around another type of volume that is owned by someone else (the system).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaimVolumeSource {
     /// claimName is the name of a PersistentVolumeClaim in the same namespace as the pod using this volume. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims>
     #[serde(
@@ -3038,13 +3625,16 @@ pub struct PersistentVolumeClaimVolumeSource {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub claim_name: std::string::String,
+    pub claim_name: ::std::string::String,
     /// readOnly Will force the ReadOnly setting in VolumeMounts. Default false.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
 }
 /// PersistentVolumeList is a list of PersistentVolume items.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -3058,7 +3648,7 @@ pub struct PersistentVolumeList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<PersistentVolume>,
+    pub items: ::std::vec::Vec<PersistentVolume>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -3066,8 +3656,10 @@ pub struct PersistentVolumeList {
     )]
     pub kind: crate::Kind<PersistentVolumeList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for PersistentVolumeList {
     const API_VERSION: &'static str = "v1";
@@ -3076,142 +3668,192 @@ impl crate::TypeMeta for PersistentVolumeList {
     const KIND: &'static str = "PersistentVolumeList";
 }
 /// PersistentVolumeSpec is the specification of a persistent volume.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeSpec {
     /// accessModes contains all ways the volume can be mounted. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes>
-    #[serde(rename = "accessModes", skip_serializing_if = "Option::is_none")]
-    pub access_modes: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "accessModes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub access_modes: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: AWSElasticBlockStore is deprecated. All operations for the in-tree awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver. More info: <https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore>
-    #[serde(rename = "awsElasticBlockStore", skip_serializing_if = "Option::is_none")]
-    pub aws_elastic_block_store: Option<AWSElasticBlockStoreVolumeSource>,
+    #[serde(
+        rename = "awsElasticBlockStore",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub aws_elastic_block_store: ::core::option::Option<
+        AWSElasticBlockStoreVolumeSource,
+    >,
     /// azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree azureDisk type are redirected to the disk.csi.azure.com CSI driver.
-    #[serde(rename = "azureDisk", skip_serializing_if = "Option::is_none")]
-    pub azure_disk: Option<AzureDiskVolumeSource>,
+    #[serde(
+        rename = "azureDisk",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub azure_disk: ::core::option::Option<AzureDiskVolumeSource>,
     /// azureFile represents an Azure File Service mount on the host and bind mount to the pod. Deprecated: AzureFile is deprecated. All operations for the in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
-    #[serde(rename = "azureFile", skip_serializing_if = "Option::is_none")]
-    pub azure_file: Option<AzureFilePersistentVolumeSource>,
+    #[serde(
+        rename = "azureFile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub azure_file: ::core::option::Option<AzureFilePersistentVolumeSource>,
     /// capacity is the description of the persistent volume's resources and capacity. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capacity: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cephfs: Option<CephFSPersistentVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub cephfs: ::core::option::Option<CephFSPersistentVolumeSource>,
     /// cinder represents a cinder volume attached and mounted on kubelets host machine. Deprecated: Cinder is deprecated. All operations for the in-tree cinder type are redirected to the cinder.csi.openstack.org CSI driver. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cinder: Option<CinderPersistentVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub cinder: ::core::option::Option<CinderPersistentVolumeSource>,
     /// claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding>
-    #[serde(rename = "claimRef", skip_serializing_if = "Option::is_none")]
-    pub claim_ref: Option<ObjectReference>,
+    #[serde(
+        rename = "claimRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub claim_ref: ::core::option::Option<ObjectReference>,
     /// csi represents storage that is handled by an external CSI driver.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub csi: Option<CSIPersistentVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub csi: ::core::option::Option<CSIPersistentVolumeSource>,
     /// fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fc: Option<FCVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub fc: ::core::option::Option<FCVolumeSource>,
     /// flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider using a CSIDriver instead.
-    #[serde(rename = "flexVolume", skip_serializing_if = "Option::is_none")]
-    pub flex_volume: Option<FlexPersistentVolumeSource>,
+    #[serde(
+        rename = "flexVolume",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub flex_volume: ::core::option::Option<FlexPersistentVolumeSource>,
     /// flocker represents a Flocker volume attached to a kubelet's host machine and exposed to the pod for its usage. This depends on the Flocker control service being running. Deprecated: Flocker is deprecated and the in-tree flocker type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flocker: Option<FlockerVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub flocker: ::core::option::Option<FlockerVolumeSource>,
     /// gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin. Deprecated: GCEPersistentDisk is deprecated. All operations for the in-tree gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI driver. More info: <https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk>
-    #[serde(rename = "gcePersistentDisk", skip_serializing_if = "Option::is_none")]
-    pub gce_persistent_disk: Option<GCEPersistentDiskVolumeSource>,
+    #[serde(
+        rename = "gcePersistentDisk",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub gce_persistent_disk: ::core::option::Option<GCEPersistentDiskVolumeSource>,
     /// glusterfs represents a Glusterfs volume that is attached to a host and exposed to the pod. Provisioned by an admin. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type is no longer supported. More info: <https://examples.k8s.io/volumes/glusterfs/README.md>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub glusterfs: Option<GlusterfsPersistentVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub glusterfs: ::core::option::Option<GlusterfsPersistentVolumeSource>,
     /// hostPath represents a directory on the host. Provisioned by a developer or tester. This is useful for single-node development and testing only! On-host storage is not supported in any way and WILL NOT WORK in a multi-node cluster. More info: <https://kubernetes.io/docs/concepts/storage/volumes#hostpath>
-    #[serde(rename = "hostPath", skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<HostPathVolumeSource>,
+    #[serde(
+        rename = "hostPath",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub host_path: ::core::option::Option<HostPathVolumeSource>,
     /// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iscsi: Option<ISCSIPersistentVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub iscsi: ::core::option::Option<ISCSIPersistentVolumeSource>,
     /// local represents directly-attached storage with node affinity
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub local: Option<LocalVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub local: ::core::option::Option<LocalVolumeSource>,
     /// mountOptions is the list of mount options, e.g. \["ro", "soft"\]. Not validated - mount will simply fail if one is invalid. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options>
-    #[serde(rename = "mountOptions", skip_serializing_if = "Option::is_none")]
-    pub mount_options: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "mountOptions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mount_options: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// nfs represents an NFS mount on the host. Provisioned by an admin. More info: <https://kubernetes.io/docs/concepts/storage/volumes#nfs>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<NFSVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub nfs: ::core::option::Option<NFSVolumeSource>,
     /// nodeAffinity defines constraints that limit what nodes this volume can be accessed from. This field influences the scheduling of pods that use this volume. This field is mutable if MutablePVNodeAffinity feature gate is enabled.
-    #[serde(rename = "nodeAffinity", skip_serializing_if = "Option::is_none")]
-    pub node_affinity: Option<VolumeNodeAffinity>,
+    #[serde(
+        rename = "nodeAffinity",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_affinity: ::core::option::Option<VolumeNodeAffinity>,
     /// persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming>
     #[serde(
         rename = "persistentVolumeReclaimPolicy",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub persistent_volume_reclaim_policy: Option<std::string::String>,
+    pub persistent_volume_reclaim_policy: ::core::option::Option<::std::string::String>,
     /// photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is deprecated and the in-tree photonPersistentDisk type is no longer supported.
-    #[serde(rename = "photonPersistentDisk", skip_serializing_if = "Option::is_none")]
-    pub photon_persistent_disk: Option<PhotonPersistentDiskVolumeSource>,
+    #[serde(
+        rename = "photonPersistentDisk",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub photon_persistent_disk: ::core::option::Option<PhotonPersistentDiskVolumeSource>,
     /// portworxVolume represents a portworx volume attached and mounted on kubelets host machine. Deprecated: PortworxVolume is deprecated. All operations for the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI driver.
-    #[serde(rename = "portworxVolume", skip_serializing_if = "Option::is_none")]
-    pub portworx_volume: Option<PortworxVolumeSource>,
+    #[serde(
+        rename = "portworxVolume",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub portworx_volume: ::core::option::Option<PortworxVolumeSource>,
     /// quobyte represents a Quobyte mount on the host that shares a pod's lifetime. Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quobyte: Option<QuobyteVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub quobyte: ::core::option::Option<QuobyteVolumeSource>,
     /// rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no longer supported. More info: <https://examples.k8s.io/volumes/rbd/README.md>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rbd: Option<RBDPersistentVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub rbd: ::core::option::Option<RBDPersistentVolumeSource>,
     /// scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO type is no longer supported.
-    #[serde(rename = "scaleIO", skip_serializing_if = "Option::is_none")]
-    pub scale_io: Option<ScaleIOPersistentVolumeSource>,
+    #[serde(rename = "scaleIO", skip_serializing_if = "::core::option::Option::is_none")]
+    pub scale_io: ::core::option::Option<ScaleIOPersistentVolumeSource>,
     /// storageClassName is the name of StorageClass to which this persistent volume belongs. Empty value means that this volume does not belong to any StorageClass.
-    #[serde(rename = "storageClassName", skip_serializing_if = "Option::is_none")]
-    pub storage_class_name: Option<std::string::String>,
+    #[serde(
+        rename = "storageClassName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_class_name: ::core::option::Option<::std::string::String>,
     /// storageOS represents a StorageOS volume that is attached to the kubelet's host machine and mounted into the pod. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported. More info: <https://examples.k8s.io/volumes/storageos/README.md>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storageos: Option<StorageOSPersistentVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub storageos: ::core::option::Option<StorageOSPersistentVolumeSource>,
     /// Name of VolumeAttributesClass to which this persistent volume belongs. Empty value is not allowed. When this field is not set, it indicates that this volume does not belong to any VolumeAttributesClass. This field is mutable and can be changed by the CSI driver after a volume has been updated successfully to a new class. For an unbound PersistentVolume, the volumeAttributesClassName will be matched with unbound PersistentVolumeClaims during the binding process.
     #[serde(
         rename = "volumeAttributesClassName",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub volume_attributes_class_name: Option<std::string::String>,
+    pub volume_attributes_class_name: ::core::option::Option<::std::string::String>,
     /// volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.
-    #[serde(rename = "volumeMode", skip_serializing_if = "Option::is_none")]
-    pub volume_mode: Option<std::string::String>,
+    #[serde(
+        rename = "volumeMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_mode: ::core::option::Option<::std::string::String>,
     /// vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. Deprecated: VsphereVolume is deprecated. All operations for the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com CSI driver.
-    #[serde(rename = "vsphereVolume", skip_serializing_if = "Option::is_none")]
-    pub vsphere_volume: Option<VsphereVirtualDiskVolumeSource>,
+    #[serde(
+        rename = "vsphereVolume",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub vsphere_volume: ::core::option::Option<VsphereVirtualDiskVolumeSource>,
 }
 /// PersistentVolumeStatus is the current status of a persistent volume.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeStatus {
     /// lastPhaseTransitionTime is the time the phase transitioned from one to another and automatically resets to current time everytime a volume phase transitions.
-    #[serde(rename = "lastPhaseTransitionTime", skip_serializing_if = "Option::is_none")]
-    pub last_phase_transition_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastPhaseTransitionTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_phase_transition_time: ::core::option::Option<crate::Time>,
     /// message is a human-readable message indicating details about why the volume is in this state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// phase indicates if a volume is available, bound to a claim, or released by a claim. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phase: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub phase: ::core::option::Option<::std::string::String>,
     /// reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
 }
 /// Represents a Photon Controller persistent disk resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PhotonPersistentDiskVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// pdID is the ID that identifies Photon Controller persistent disk
     #[serde(
         rename = "pdID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub pd_id: std::string::String,
+    pub pd_id: ::std::string::String,
 }
 /// Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Pod {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -3227,14 +3869,16 @@ pub struct Pod {
     )]
     pub kind: crate::Kind<Pod>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Specification of the desired behavior of the pod. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PodSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<PodSpec>,
     /// Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<PodStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<PodStatus>,
 }
 impl crate::TypeMeta for Pod {
     const API_VERSION: &'static str = "v1";
@@ -3268,82 +3912,104 @@ impl crate::Resource for Pod {
         "status",
     ];
 }
+impl crate::ListableResource for Pod {
+    type List = PodList;
+}
 /// Pod affinity is a group of inter pod affinity scheduling rules.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodAffinity {
     /// The scheduler will prefer to schedule pods to nodes that satisfy the affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. The node that is most preferred is the one with the greatest sum of weights, i.e. for each node that meets all of the scheduling requirements (resource request, requiredDuringScheduling affinity expressions, etc.), compute a sum by iterating through the elements of this field and adding "weight" to the sum if the node has pods which matches the corresponding podAffinityTerm; the node(s) with the highest sum are the most preferred.
     #[serde(
         rename = "preferredDuringSchedulingIgnoredDuringExecution",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub preferred_during_scheduling_ignored_during_execution: Option<
-        std::vec::Vec<WeightedPodAffinityTerm>,
+    pub preferred_during_scheduling_ignored_during_execution: ::core::option::Option<
+        ::std::vec::Vec<WeightedPodAffinityTerm>,
     >,
     /// If the affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. If the affinity requirements specified by this field cease to be met at some point during pod execution (e.g. due to a pod label update), the system may or may not try to eventually evict the pod from its node. When there are multiple elements, the lists of nodes corresponding to each podAffinityTerm are intersected, i.e. all terms must be satisfied.
     #[serde(
         rename = "requiredDuringSchedulingIgnoredDuringExecution",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub required_during_scheduling_ignored_during_execution: Option<
-        std::vec::Vec<PodAffinityTerm>,
+    pub required_during_scheduling_ignored_during_execution: ::core::option::Option<
+        ::std::vec::Vec<PodAffinityTerm>,
     >,
 }
 /// Defines a set of pods (namely those matching the labelSelector relative to the given namespace(s)) that this pod should be co-located (affinity) or not co-located (anti-affinity) with, where co-located is defined as running on a node whose value of the label with key \<topologyKey\> matches that of any node on which a pod of the set of pods is running
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodAffinityTerm {
     /// A label query over a set of resources, in this case pods. If it's null, this PodAffinityTerm matches with no Pods.
-    #[serde(rename = "labelSelector", skip_serializing_if = "Option::is_none")]
-    pub label_selector: Option<crate::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    #[serde(
+        rename = "labelSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub label_selector: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    >,
     /// MatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. The keys are used to lookup values from the incoming pod labels, those key-value labels are merged with `labelSelector` as `key in (value)` to select the group of existing pods which pods will be taken into consideration for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming pod labels will be ignored. The default value is empty. The same key is forbidden to exist in both matchLabelKeys and labelSelector. Also, matchLabelKeys cannot be set when labelSelector isn't set.
-    #[serde(rename = "matchLabelKeys", skip_serializing_if = "Option::is_none")]
-    pub match_label_keys: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "matchLabelKeys",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub match_label_keys: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// MismatchLabelKeys is a set of pod label keys to select which pods will be taken into consideration. The keys are used to lookup values from the incoming pod labels, those key-value labels are merged with `labelSelector` as `key notin (value)` to select the group of existing pods which pods will be taken into consideration for the incoming pod's pod (anti) affinity. Keys that don't exist in the incoming pod labels will be ignored. The default value is empty. The same key is forbidden to exist in both mismatchLabelKeys and labelSelector. Also, mismatchLabelKeys cannot be set when labelSelector isn't set.
-    #[serde(rename = "mismatchLabelKeys", skip_serializing_if = "Option::is_none")]
-    pub mismatch_label_keys: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "mismatchLabelKeys",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mismatch_label_keys: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// A label query over the set of namespaces that the term applies to. The term is applied to the union of the namespaces selected by this field and the ones listed in the namespaces field. null selector and null or empty namespaces list means "this pod's namespace". An empty selector ({}) matches all namespaces.
-    #[serde(rename = "namespaceSelector", skip_serializing_if = "Option::is_none")]
-    pub namespace_selector: Option<
+    #[serde(
+        rename = "namespaceSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub namespace_selector: ::core::option::Option<
         crate::apimachinery::pkg::apis::meta::v1::LabelSelector,
     >,
     /// namespaces specifies a static list of namespace names that the term applies to. The term is applied to the union of the namespaces listed in this field and the ones selected by namespaceSelector. null or empty namespaces list and null namespaceSelector means "this pod's namespace".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespaces: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub namespaces: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// This pod should be co-located (affinity) or not co-located (anti-affinity) with the pods matching the labelSelector in the specified namespaces, where co-located is defined as running on a node whose value of the label with key topologyKey matches that of any node on which any of the selected pods is running. Empty topologyKey is not allowed.
     #[serde(
         rename = "topologyKey",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub topology_key: std::string::String,
+    pub topology_key: ::std::string::String,
 }
 /// Pod anti affinity is a group of inter pod anti affinity scheduling rules.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodAntiAffinity {
     /// The scheduler will prefer to schedule pods to nodes that satisfy the anti-affinity expressions specified by this field, but it may choose a node that violates one or more of the expressions. The node that is most preferred is the one with the greatest sum of weights, i.e. for each node that meets all of the scheduling requirements (resource request, requiredDuringScheduling anti-affinity expressions, etc.), compute a sum by iterating through the elements of this field and subtracting "weight" from the sum if the node has pods which matches the corresponding podAffinityTerm; the node(s) with the highest sum are the most preferred.
     #[serde(
         rename = "preferredDuringSchedulingIgnoredDuringExecution",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub preferred_during_scheduling_ignored_during_execution: Option<
-        std::vec::Vec<WeightedPodAffinityTerm>,
+    pub preferred_during_scheduling_ignored_during_execution: ::core::option::Option<
+        ::std::vec::Vec<WeightedPodAffinityTerm>,
     >,
     /// If the anti-affinity requirements specified by this field are not met at scheduling time, the pod will not be scheduled onto the node. If the anti-affinity requirements specified by this field cease to be met at some point during pod execution (e.g. due to a pod label update), the system may or may not try to eventually evict the pod from its node. When there are multiple elements, the lists of nodes corresponding to each podAffinityTerm are intersected, i.e. all terms must be satisfied.
     #[serde(
         rename = "requiredDuringSchedulingIgnoredDuringExecution",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub required_during_scheduling_ignored_during_execution: Option<
-        std::vec::Vec<PodAffinityTerm>,
+    pub required_during_scheduling_ignored_during_execution: ::core::option::Option<
+        ::std::vec::Vec<PodAffinityTerm>,
     >,
 }
 /// PodCertificateProjection provides a private key and X.509 certificate in the pod filesystem.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodCertificateProjection {
     /// Write the certificate chain at this path in the projected volume.
     ///
     /// Most applications should use credentialBundlePath.  When using keyPath and certificateChainPath, your application needs to check that the key and leaf certificate are consistent, because it is possible to read the files mid-rotation.
-    #[serde(rename = "certificateChainPath", skip_serializing_if = "Option::is_none")]
-    pub certificate_chain_path: Option<std::string::String>,
+    #[serde(
+        rename = "certificateChainPath",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub certificate_chain_path: ::core::option::Option<::std::string::String>,
     /// Write the credential bundle at this path in the projected volume.
     ///
     /// The credential bundle is a single file that contains multiple PEM blocks. The first PEM block is a PRIVATE KEY block, containing a PKCS#8 private key.
@@ -3351,13 +4017,16 @@ pub struct PodCertificateProjection {
     /// The remaining blocks are CERTIFICATE blocks, containing the issued certificate chain from the signer (leaf and any intermediates).
     ///
     /// Using credentialBundlePath lets your Pod's application code make a single atomic read that retrieves a consistent key and certificate chain.  If you project them to separate files, your application code will need to additionally check that the leaf certificate was issued to the key.
-    #[serde(rename = "credentialBundlePath", skip_serializing_if = "Option::is_none")]
-    pub credential_bundle_path: Option<std::string::String>,
+    #[serde(
+        rename = "credentialBundlePath",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub credential_bundle_path: ::core::option::Option<::std::string::String>,
     /// Write the key at this path in the projected volume.
     ///
     /// Most applications should use credentialBundlePath.  When using keyPath and certificateChainPath, your application needs to check that the key and leaf certificate are consistent, because it is possible to read the files mid-rotation.
-    #[serde(rename = "keyPath", skip_serializing_if = "Option::is_none")]
-    pub key_path: Option<std::string::String>,
+    #[serde(rename = "keyPath", skip_serializing_if = "::core::option::Option::is_none")]
+    pub key_path: ::core::option::Option<::std::string::String>,
     /// The type of keypair Kubelet will generate for the pod.
     ///
     /// Valid values are "RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", and "ED25519".
@@ -3366,7 +4035,7 @@ pub struct PodCertificateProjection {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key_type: std::string::String,
+    pub key_type: ::std::string::String,
     /// maxExpirationSeconds is the maximum lifetime permitted for the certificate.
     ///
     /// Kubelet copies this value verbatim into the PodCertificateRequests it generates for this projection.
@@ -3374,15 +4043,18 @@ pub struct PodCertificateProjection {
     /// If omitted, kube-apiserver will set it to 86400(24 hours). kube-apiserver will reject values shorter than 3600 (1 hour).  The maximum allowable value is 7862400 (91 days).
     ///
     /// The signer implementation is then free to issue a certificate with any lifetime \*shorter\* than MaxExpirationSeconds, but no shorter than 3600 seconds (1 hour).  This constraint is enforced by kube-apiserver. `kubernetes.io` signers will never issue certificates with a lifetime longer than 24 hours.
-    #[serde(rename = "maxExpirationSeconds", skip_serializing_if = "Option::is_none")]
-    pub max_expiration_seconds: Option<i32>,
+    #[serde(
+        rename = "maxExpirationSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub max_expiration_seconds: ::core::option::Option<i32>,
     /// Kubelet's generated CSRs will be addressed to this signer.
     #[serde(
         rename = "signerName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub signer_name: std::string::String,
+    pub signer_name: ::std::string::String,
     /// userAnnotations allow pod authors to pass additional information to the signer implementation.  Kubernetes does not restrict or validate this metadata in any way.
     ///
     /// These values are copied verbatim into the `spec.unverifiedUserAnnotations` field of the PodCertificateRequest objects that Kubelet creates.
@@ -3390,68 +4062,80 @@ pub struct PodCertificateProjection {
     /// Entries are subject to the same validation as object metadata annotations, with the addition that all keys must be domain-prefixed. No restrictions are placed on values, except an overall size limitation on the entire field.
     ///
     /// Signers should document the keys and values they support. Signers should deny requests that contain keys they do not recognize.
-    #[serde(rename = "userAnnotations", skip_serializing_if = "Option::is_none")]
-    pub user_annotations: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(
+        rename = "userAnnotations",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub user_annotations: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 /// PodCondition contains details for the current condition of this pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodCondition {
     /// Last time we probed the condition.
-    #[serde(rename = "lastProbeTime", skip_serializing_if = "Option::is_none")]
-    pub last_probe_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastProbeTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_probe_time: ::core::option::Option<crate::Time>,
     /// Last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime", skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastTransitionTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_transition_time: ::core::option::Option<crate::Time>,
     /// Human-readable message indicating details about last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// If set, this represents the .metadata.generation that the pod condition was set based upon.
-    #[serde(rename = "observedGeneration", skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
+    #[serde(
+        rename = "observedGeneration",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub observed_generation: ::core::option::Option<i64>,
     /// Unique, one-word, CamelCase reason for the condition's last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Status is the status of the condition. Can be True, False, Unknown. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// Type is the type of the condition. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions>
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// PodDNSConfig defines the DNS parameters of a pod in addition to those generated from DNSPolicy.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodDNSConfig {
     /// A list of DNS name server IP addresses. This will be appended to the base nameservers generated from DNSPolicy. Duplicated nameservers will be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nameservers: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub nameservers: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of DNS resolver options. This will be merged with the base options generated from DNSPolicy. Duplicated entries will be removed. Resolution options given in Options will override those that appear in the base DNSPolicy.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<std::vec::Vec<PodDNSConfigOption>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub options: ::core::option::Option<::std::vec::Vec<PodDNSConfigOption>>,
     /// A list of DNS search domains for host-name lookup. This will be appended to the base search paths generated from DNSPolicy. Duplicated search paths will be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub searches: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub searches: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// PodDNSConfigOption defines DNS resolver options of a pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodDNSConfigOption {
     /// Name is this DNS resolver option's name. Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// Value is this DNS resolver option's value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub value: ::core::option::Option<::std::string::String>,
 }
 /// PodExtendedResourceClaimStatus is stored in the PodStatus for the extended resource requests backed by DRA. It stores the generated name for the corresponding special ResourceClaim created by the scheduler.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodExtendedResourceClaimStatus {
     /// RequestMappings identifies the mapping of \<container, extended resource backed by DRA\> to  device request in the generated ResourceClaim.
     #[serde(
@@ -3459,27 +4143,27 @@ pub struct PodExtendedResourceClaimStatus {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub request_mappings: std::vec::Vec<ContainerExtendedResourceRequest>,
+    pub request_mappings: ::std::vec::Vec<ContainerExtendedResourceRequest>,
     /// ResourceClaimName is the name of the ResourceClaim that was generated for the Pod in the namespace of the Pod.
     #[serde(
         rename = "resourceClaimName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resource_claim_name: std::string::String,
+    pub resource_claim_name: ::std::string::String,
 }
 /// PodIP represents a single IP address allocated to the pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodIP {
     /// IP is the IP address assigned to the pod
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub ip: std::string::String,
+    pub ip: ::std::string::String,
 }
 /// PodList is a list of Pods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -3493,7 +4177,7 @@ pub struct PodList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<Pod>,
+    pub items: ::std::vec::Vec<Pod>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -3501,8 +4185,10 @@ pub struct PodList {
     )]
     pub kind: crate::Kind<PodList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for PodList {
     const API_VERSION: &'static str = "v1";
@@ -3511,17 +4197,17 @@ impl crate::TypeMeta for PodList {
     const KIND: &'static str = "PodList";
 }
 /// PodOS defines the OS parameters of a pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodOS {
     /// Name is the name of the operating system. The currently supported values are linux and windows. Additional value may be defined in future and can be one of: <https://github.com/opencontainers/runtime-spec/blob/master/config.md#platform-specific-configuration> Clients should expect to handle additional values and treat unrecognized values in this field as os: null
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
 }
 /// PodReadinessGate contains the reference to a pod condition
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodReadinessGate {
     /// ConditionType refers to a condition in the pod's condition list with matching type.
     #[serde(
@@ -3529,26 +4215,29 @@ pub struct PodReadinessGate {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub condition_type: std::string::String,
+    pub condition_type: ::std::string::String,
 }
 /// PodResourceClaim references exactly one ResourceClaim, either directly or by naming a ResourceClaimTemplate which is then turned into a ResourceClaim for the pod.
 ///
 /// It adds a name to it that uniquely identifies the ResourceClaim inside the Pod. Containers that need access to the ResourceClaim reference it with this name.
 ///
 /// When the DRAWorkloadResourceClaims feature gate is enabled and this Pod belongs to a PodGroup, a PodResourceClaim is matched to a PodGroupResourceClaim if all of their fields are equal (Name, ResourceClaimName, and ResourceClaimTemplateName). A matched claim references a single ResourceClaim shared across all Pods in the PodGroup, reserved for the PodGroup in ResourceClaimStatus.ReservedFor rather than for individual Pods.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodResourceClaim {
     /// Name uniquely identifies this resource claim inside the pod. This must be a DNS_LABEL.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// ResourceClaimName is the name of a ResourceClaim object in the same namespace as this pod.
     ///
     /// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
-    #[serde(rename = "resourceClaimName", skip_serializing_if = "Option::is_none")]
-    pub resource_claim_name: Option<std::string::String>,
+    #[serde(
+        rename = "resourceClaimName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_claim_name: ::core::option::Option<::std::string::String>,
     /// ResourceClaimTemplateName is the name of a ResourceClaimTemplate object in the same namespace as this pod.
     ///
     /// The template will be used to create a new ResourceClaim, which will be bound to this pod. When this pod is deleted, the ResourceClaim will also be deleted. The pod name and resource name, along with a generated component, will be used to form a unique name for the ResourceClaim, which will be recorded in pod.status.resourceClaimStatuses.
@@ -3560,69 +4249,90 @@ pub struct PodResourceClaim {
     /// Exactly one of ResourceClaimName and ResourceClaimTemplateName must be set.
     #[serde(
         rename = "resourceClaimTemplateName",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub resource_claim_template_name: Option<std::string::String>,
+    pub resource_claim_template_name: ::core::option::Option<::std::string::String>,
 }
 /// PodResourceClaimStatus is stored in the PodStatus for each PodResourceClaim which references a ResourceClaimTemplate. It stores the generated name for the corresponding ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodResourceClaimStatus {
     /// Name uniquely identifies this resource claim inside the pod. This must match the name of an entry in pod.spec.resourceClaims, which implies that the string must be a DNS_LABEL.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// ResourceClaimName is the name of the ResourceClaim that was generated for the Pod in the namespace of the Pod.
     ///
     /// When the DRAWorkloadResourceClaims feature is enabled and the corresponding PodResourceClaim matches a PodGroupResourceClaim made by the Pod's PodGroup, then this is the name of the ResourceClaim generated and reserved for the PodGroup.
     ///
     /// If this is unset, then generating a ResourceClaim was not necessary. The pod.spec.resourceClaims entry can be ignored in this case.
-    #[serde(rename = "resourceClaimName", skip_serializing_if = "Option::is_none")]
-    pub resource_claim_name: Option<std::string::String>,
+    #[serde(
+        rename = "resourceClaimName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_claim_name: ::core::option::Option<::std::string::String>,
 }
 /// PodSchedulingGate is associated to a Pod to guard its scheduling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodSchedulingGate {
     /// Name of the scheduling gate. Each scheduling gate must have a unique name field.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
 }
 /// PodSchedulingGroup identifies the runtime scheduling group instance that a Pod belongs to. The scheduler uses this information to apply workload-aware scheduling semantics. Exactly one field must be specified.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodSchedulingGroup {
     /// PodGroupName specifies the name of the standalone PodGroup object that represents the runtime instance of this group. Must be a DNS subdomain.
-    #[serde(rename = "podGroupName", skip_serializing_if = "Option::is_none")]
-    pub pod_group_name: Option<std::string::String>,
+    #[serde(
+        rename = "podGroupName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub pod_group_name: ::core::option::Option<::std::string::String>,
 }
 /// PodSecurityContext holds pod-level security attributes and common container settings. Some fields are also present in container.securityContext.  Field values of container.securityContext take precedence over field values of PodSecurityContext.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodSecurityContext {
     /// appArmorProfile is the AppArmor options to use by the containers in this pod. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "appArmorProfile", skip_serializing_if = "Option::is_none")]
-    pub app_armor_profile: Option<AppArmorProfile>,
+    #[serde(
+        rename = "appArmorProfile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub app_armor_profile: ::core::option::Option<AppArmorProfile>,
     /// A special supplemental group that applies to all containers in a pod. Some volume types allow the Kubelet to change the ownership of that volume to be owned by the pod:
     ///
     /// 1. The owning GID will be the FSGroup 2. The setgid bit is set (new files created in the volume will be owned by FSGroup) 3. The permission bits are OR'd with rw-rw-\-\-\-
     ///
     /// If unset, the Kubelet will not modify the ownership and permissions of any volume. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "fsGroup", skip_serializing_if = "Option::is_none")]
-    pub fs_group: Option<i64>,
+    #[serde(rename = "fsGroup", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_group: ::core::option::Option<i64>,
     /// fsGroupChangePolicy defines behavior of changing ownership and permission of the volume before being exposed inside Pod. This field will only apply to volume types which support fsGroup based ownership(and permissions). It will have no effect on ephemeral volume types such as: secret, configmaps and emptydir. Valid values are "OnRootMismatch" and "Always". If not specified, "Always" is used. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "fsGroupChangePolicy", skip_serializing_if = "Option::is_none")]
-    pub fs_group_change_policy: Option<std::string::String>,
+    #[serde(
+        rename = "fsGroupChangePolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub fs_group_change_policy: ::core::option::Option<::std::string::String>,
     /// The GID to run the entrypoint of the container process. Uses runtime default if unset. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsGroup", skip_serializing_if = "Option::is_none")]
-    pub run_as_group: Option<i64>,
+    #[serde(
+        rename = "runAsGroup",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub run_as_group: ::core::option::Option<i64>,
     /// Indicates that the container must run as a non-root user. If true, the Kubelet will validate the image at runtime to ensure that it does not run as UID 0 (root) and fail to start the container if it does. If unset or false, no such validation will be performed. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-    #[serde(rename = "runAsNonRoot", skip_serializing_if = "Option::is_none")]
-    pub run_as_non_root: Option<bool>,
+    #[serde(
+        rename = "runAsNonRoot",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub run_as_non_root: ::core::option::Option<bool>,
     /// The UID to run the entrypoint of the container process. Defaults to user specified in image metadata if unspecified. May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsUser", skip_serializing_if = "Option::is_none")]
-    pub run_as_user: Option<i64>,
+    #[serde(
+        rename = "runAsUser",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub run_as_user: ::core::option::Option<i64>,
     /// seLinuxChangePolicy defines how the container's SELinux label is applied to all volumes used by the Pod. It has no effect on nodes that do not support SELinux or to volumes does not support SELinux. Valid values are "MountOption" and "Recursive".
     ///
     /// "Recursive" means relabeling of all files on all Pod volumes by the container runtime. This may be slow for large volumes, but allows mixing privileged and unprivileged Pods sharing the same volume on the same node.
@@ -3634,278 +4344,412 @@ pub struct PodSecurityContext {
     /// This field affects only Pods that have SELinux label set, either in PodSecurityContext or in SecurityContext of all containers.
     ///
     /// All Pods that use the same volume should use the same seLinuxChangePolicy, otherwise some pods can get stuck in ContainerCreating state. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seLinuxChangePolicy", skip_serializing_if = "Option::is_none")]
-    pub se_linux_change_policy: Option<std::string::String>,
+    #[serde(
+        rename = "seLinuxChangePolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub se_linux_change_policy: ::core::option::Option<::std::string::String>,
     /// The SELinux context to be applied to all containers. If unspecified, the container runtime will allocate a random SELinux context for each container.  May also be set in SecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence for that container. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seLinuxOptions", skip_serializing_if = "Option::is_none")]
-    pub se_linux_options: Option<SELinuxOptions>,
+    #[serde(
+        rename = "seLinuxOptions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub se_linux_options: ::core::option::Option<SELinuxOptions>,
     /// The seccomp options to use by the containers in this pod. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seccompProfile", skip_serializing_if = "Option::is_none")]
-    pub seccomp_profile: Option<SeccompProfile>,
+    #[serde(
+        rename = "seccompProfile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub seccomp_profile: ::core::option::Option<SeccompProfile>,
     /// A list of groups applied to the first process run in each container, in addition to the container's primary GID and fsGroup (if specified).  If the SupplementalGroupsPolicy feature is enabled, the supplementalGroupsPolicy field determines whether these are in addition to or instead of any group memberships defined in the container image. If unspecified, no additional groups are added, though group memberships defined in the container image may still be used, depending on the supplementalGroupsPolicy field. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "supplementalGroups", skip_serializing_if = "Option::is_none")]
-    pub supplemental_groups: Option<std::vec::Vec<i64>>,
+    #[serde(
+        rename = "supplementalGroups",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub supplemental_groups: ::core::option::Option<::std::vec::Vec<i64>>,
     /// Defines how supplemental groups of the first container processes are calculated. Valid values are "Merge" and "Strict". If not specified, "Merge" is used. (Alpha) Using the field requires the SupplementalGroupsPolicy feature gate to be enabled and the container runtime must implement support for this feature. Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "supplementalGroupsPolicy",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub supplemental_groups_policy: Option<std::string::String>,
+    pub supplemental_groups_policy: ::core::option::Option<::std::string::String>,
     /// Sysctls hold a list of namespaced sysctls used for the pod. Pods with unsupported sysctls (by the container runtime) might fail to launch. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sysctls: Option<std::vec::Vec<Sysctl>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub sysctls: ::core::option::Option<::std::vec::Vec<Sysctl>>,
     /// The Windows specific settings applied to all containers. If unspecified, the options within a container's SecurityContext will be used. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is linux.
-    #[serde(rename = "windowsOptions", skip_serializing_if = "Option::is_none")]
-    pub windows_options: Option<WindowsSecurityContextOptions>,
+    #[serde(
+        rename = "windowsOptions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub windows_options: ::core::option::Option<WindowsSecurityContextOptions>,
 }
 /// PodSpec is a description of a pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodSpec {
     /// Optional duration in seconds the pod may be active on the node relative to StartTime before the system will actively try to mark it failed and kill associated containers. Value must be a positive integer.
-    #[serde(rename = "activeDeadlineSeconds", skip_serializing_if = "Option::is_none")]
-    pub active_deadline_seconds: Option<i64>,
+    #[serde(
+        rename = "activeDeadlineSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub active_deadline_seconds: ::core::option::Option<i64>,
     /// If specified, the pod's scheduling constraints
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Affinity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub affinity: ::core::option::Option<Affinity>,
     /// AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.
     #[serde(
         rename = "automountServiceAccountToken",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub automount_service_account_token: Option<bool>,
+    pub automount_service_account_token: ::core::option::Option<bool>,
     /// List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub containers: std::vec::Vec<Container>,
+    pub containers: ::std::vec::Vec<Container>,
     /// Specifies the DNS parameters of a pod. Parameters specified here will be merged to the generated DNS configuration based on DNSPolicy.
-    #[serde(rename = "dnsConfig", skip_serializing_if = "Option::is_none")]
-    pub dns_config: Option<PodDNSConfig>,
+    #[serde(
+        rename = "dnsConfig",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub dns_config: ::core::option::Option<PodDNSConfig>,
     /// Set DNS policy for the pod. Defaults to "ClusterFirst". Valid values are 'ClusterFirstWithHostNet', 'ClusterFirst', 'Default' or 'None'. DNS parameters given in DNSConfig will be merged with the policy selected with DNSPolicy. To have DNS options set along with hostNetwork, you have to specify DNS policy explicitly to 'ClusterFirstWithHostNet'.
-    #[serde(rename = "dnsPolicy", skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<std::string::String>,
+    #[serde(
+        rename = "dnsPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub dns_policy: ::core::option::Option<::std::string::String>,
     /// EnableServiceLinks indicates whether information about services should be injected into pod's environment variables, matching the syntax of Docker links. Optional: Defaults to true.
-    #[serde(rename = "enableServiceLinks", skip_serializing_if = "Option::is_none")]
-    pub enable_service_links: Option<bool>,
+    #[serde(
+        rename = "enableServiceLinks",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub enable_service_links: ::core::option::Option<bool>,
     /// List of ephemeral containers run in this pod. Ephemeral containers may be run in an existing pod to perform user-initiated actions such as debugging. This list cannot be specified when creating a pod, and it cannot be modified by updating the pod spec. In order to add an ephemeral container to an existing pod, use the pod's ephemeralcontainers subresource.
-    #[serde(rename = "ephemeralContainers", skip_serializing_if = "Option::is_none")]
-    pub ephemeral_containers: Option<std::vec::Vec<EphemeralContainer>>,
+    #[serde(
+        rename = "ephemeralContainers",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ephemeral_containers: ::core::option::Option<
+        ::std::vec::Vec<EphemeralContainer>,
+    >,
     /// HostAliases is an optional list of hosts and IPs that will be injected into the pod's hosts file if specified.
-    #[serde(rename = "hostAliases", skip_serializing_if = "Option::is_none")]
-    pub host_aliases: Option<std::vec::Vec<HostAlias>>,
+    #[serde(
+        rename = "hostAliases",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub host_aliases: ::core::option::Option<::std::vec::Vec<HostAlias>>,
     /// Use the host's ipc namespace. Optional: Default to false.
-    #[serde(rename = "hostIPC", skip_serializing_if = "Option::is_none")]
-    pub host_ipc: Option<bool>,
+    #[serde(rename = "hostIPC", skip_serializing_if = "::core::option::Option::is_none")]
+    pub host_ipc: ::core::option::Option<bool>,
     /// Host networking requested for this pod. Use the host's network namespace. When using HostNetwork you should specify ports so the scheduler is aware. When `hostNetwork` is true, specified `hostPort` fields in port definitions must match `containerPort`, and unspecified `hostPort` fields in port definitions are defaulted to match `containerPort`. Default to false.
-    #[serde(rename = "hostNetwork", skip_serializing_if = "Option::is_none")]
-    pub host_network: Option<bool>,
+    #[serde(
+        rename = "hostNetwork",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub host_network: ::core::option::Option<bool>,
     /// Use the host's pid namespace. Optional: Default to false.
-    #[serde(rename = "hostPID", skip_serializing_if = "Option::is_none")]
-    pub host_pid: Option<bool>,
+    #[serde(rename = "hostPID", skip_serializing_if = "::core::option::Option::is_none")]
+    pub host_pid: ::core::option::Option<bool>,
     /// Use the host's user namespace. Optional: Default to true. If set to true or not present, the pod will be run in the host user namespace, useful for when the pod needs a feature only available to the host user namespace, such as loading a kernel module with CAP_SYS_MODULE. When set to false, a new userns is created for the pod. Setting false is useful for mitigating container breakout vulnerabilities even allowing users to run their containers as root without actually having root privileges on the host.
-    #[serde(rename = "hostUsers", skip_serializing_if = "Option::is_none")]
-    pub host_users: Option<bool>,
+    #[serde(
+        rename = "hostUsers",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub host_users: ::core::option::Option<bool>,
     /// Specifies the hostname of the Pod If not specified, the pod's hostname will be set to a system-defined value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub hostname: ::core::option::Option<::std::string::String>,
     /// HostnameOverride specifies an explicit override for the pod's hostname as perceived by the pod. This field only specifies the pod's hostname and does not affect its DNS records. When this field is set to a non-empty string: - It takes precedence over the values set in `hostname` and `subdomain`. - The Pod's hostname will be set to this value. - `setHostnameAsFQDN` must be nil or set to false. - `hostNetwork` must be set to false.
     ///
     /// This field must be a valid DNS subdomain as defined in RFC 1123 and contain at most 64 characters. Requires the HostnameOverride feature gate to be enabled.
-    #[serde(rename = "hostnameOverride", skip_serializing_if = "Option::is_none")]
-    pub hostname_override: Option<std::string::String>,
+    #[serde(
+        rename = "hostnameOverride",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub hostname_override: ::core::option::Option<::std::string::String>,
     /// ImagePullSecrets is an optional list of references to secrets in the same namespace to use for pulling any of the images used by this PodSpec. If specified, these secrets will be passed to individual puller implementations for them to use. More info: <https://kubernetes.io/docs/concepts/containers/images#specifying-imagepullsecrets-on-a-pod>
-    #[serde(rename = "imagePullSecrets", skip_serializing_if = "Option::is_none")]
-    pub image_pull_secrets: Option<std::vec::Vec<LocalObjectReference>>,
+    #[serde(
+        rename = "imagePullSecrets",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub image_pull_secrets: ::core::option::Option<
+        ::std::vec::Vec<LocalObjectReference>,
+    >,
     /// List of initialization containers belonging to the pod. Init containers are executed in order prior to containers being started. If any init container fails, the pod is considered to have failed and is handled according to its restartPolicy. The name for an init container or normal container must be unique among all containers. Init containers may not have Lifecycle actions, Readiness probes, Liveness probes, or Startup probes. The resourceRequirements of an init container are taken into account during scheduling by finding the highest request/limit for each resource type, and then using the max of that value or the sum of the normal containers. Limits are applied to init containers in a similar fashion. Init containers cannot currently be added or removed. Cannot be updated. More info: <https://kubernetes.io/docs/concepts/workloads/pods/init-containers/>
-    #[serde(rename = "initContainers", skip_serializing_if = "Option::is_none")]
-    pub init_containers: Option<std::vec::Vec<Container>>,
+    #[serde(
+        rename = "initContainers",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub init_containers: ::core::option::Option<::std::vec::Vec<Container>>,
     /// NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. <https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename>
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<std::string::String>,
+    #[serde(
+        rename = "nodeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_name: ::core::option::Option<::std::string::String>,
     /// NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: <https://kubernetes.io/docs/concepts/configuration/assign-pod-node/>
-    #[serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")]
-    pub node_selector: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(
+        rename = "nodeSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_selector: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Specifies the OS of the containers in the pod. Some pod and container fields are restricted if this is set.
     ///
     /// If the OS field is set to linux, the following fields must be unset: -securityContext.windowsOptions
     ///
     /// If the OS field is set to windows, following fields must be unset: - spec.hostPID - spec.hostIPC - spec.hostUsers - spec.resources - spec.securityContext.appArmorProfile - spec.securityContext.seLinuxOptions - spec.securityContext.seccompProfile - spec.securityContext.fsGroup - spec.securityContext.fsGroupChangePolicy - spec.securityContext.sysctls - spec.shareProcessNamespace - spec.securityContext.runAsUser - spec.securityContext.runAsGroup - spec.securityContext.supplementalGroups - spec.securityContext.supplementalGroupsPolicy - spec.containers\[\*\].securityContext.appArmorProfile - spec.containers\[\*\].securityContext.seLinuxOptions - spec.containers\[\*\].securityContext.seccompProfile - spec.containers\[\*\].securityContext.capabilities - spec.containers\[\*\].securityContext.readOnlyRootFilesystem - spec.containers\[\*\].securityContext.privileged - spec.containers\[\*\].securityContext.allowPrivilegeEscalation - spec.containers\[\*\].securityContext.procMount - spec.containers\[\*\].securityContext.runAsUser - spec.containers\[\*\].securityContext.runAsGroup
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub os: Option<PodOS>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub os: ::core::option::Option<PodOS>,
     /// Overhead represents the resource overhead associated with running a pod for a given RuntimeClass. This field will be autopopulated at admission time by the RuntimeClass admission controller. If the RuntimeClass admission controller is enabled, overhead must not be set in Pod create requests. The RuntimeClass admission controller will reject Pod create requests which have the overhead already set. If RuntimeClass is configured and selected in the PodSpec, Overhead will be set to the value defined in the corresponding RuntimeClass, otherwise it will remain unset and treated as zero. More info: <https://git.k8s.io/enhancements/keps/sig-node/688-pod-overhead/README.md>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub overhead: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub overhead: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// PreemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
-    #[serde(rename = "preemptionPolicy", skip_serializing_if = "Option::is_none")]
-    pub preemption_policy: Option<std::string::String>,
+    #[serde(
+        rename = "preemptionPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub preemption_policy: ::core::option::Option<::std::string::String>,
     /// The priority value. Various system components use this field to find the priority of the pod. When Priority Admission Controller is enabled, it prevents users from setting this field. The admission controller populates this field from PriorityClassName. The higher the value, the higher the priority.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub priority: ::core::option::Option<i32>,
     /// If specified, indicates the pod's priority. "system-node-critical" and "system-cluster-critical" are two special keywords which indicate the highest priorities with the former being the highest priority. Any other name must be defined by creating a PriorityClass object with that name. If not specified, the pod priority will be default or zero if there is no default.
-    #[serde(rename = "priorityClassName", skip_serializing_if = "Option::is_none")]
-    pub priority_class_name: Option<std::string::String>,
+    #[serde(
+        rename = "priorityClassName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub priority_class_name: ::core::option::Option<::std::string::String>,
     /// If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: <https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates>
-    #[serde(rename = "readinessGates", skip_serializing_if = "Option::is_none")]
-    pub readiness_gates: Option<std::vec::Vec<PodReadinessGate>>,
+    #[serde(
+        rename = "readinessGates",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub readiness_gates: ::core::option::Option<::std::vec::Vec<PodReadinessGate>>,
     /// ResourceClaims defines which ResourceClaims must be allocated and reserved before the Pod is allowed to start. The resources will be made available to those containers which consume them by name.
     ///
     /// This is a stable field but requires that the DynamicResourceAllocation feature gate is enabled.
     ///
     /// This field is immutable.
-    #[serde(rename = "resourceClaims", skip_serializing_if = "Option::is_none")]
-    pub resource_claims: Option<std::vec::Vec<PodResourceClaim>>,
+    #[serde(
+        rename = "resourceClaims",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_claims: ::core::option::Option<::std::vec::Vec<PodResourceClaim>>,
     /// Resources is the total amount of CPU and Memory resources required by all containers in the pod. It supports specifying Requests and Limits for "cpu", "memory" and "hugepages-" resource names only. ResourceClaims are not supported.
     ///
     /// This field enables fine-grained control over resource allocation for the entire pod, allowing resource sharing among containers in a pod.
     ///
     /// This is an alpha field and requires enabling the PodLevelResources feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resources: ::core::option::Option<ResourceRequirements>,
     /// Restart policy for all containers within the pod. One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted. Default to Always. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy>
-    #[serde(rename = "restartPolicy", skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<std::string::String>,
+    #[serde(
+        rename = "restartPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub restart_policy: ::core::option::Option<::std::string::String>,
     /// RuntimeClassName refers to a RuntimeClass object in the node.k8s.io group, which should be used to run this pod.  If no RuntimeClass resource matches the named class, the pod will not be run. If unset or empty, the "legacy" RuntimeClass will be used, which is an implicit class with an empty definition that uses the default runtime handler. More info: <https://git.k8s.io/enhancements/keps/sig-node/585-runtime-class>
-    #[serde(rename = "runtimeClassName", skip_serializing_if = "Option::is_none")]
-    pub runtime_class_name: Option<std::string::String>,
+    #[serde(
+        rename = "runtimeClassName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub runtime_class_name: ::core::option::Option<::std::string::String>,
     /// If specified, the pod will be dispatched by specified scheduler. If not specified, the pod will be dispatched by default scheduler.
-    #[serde(rename = "schedulerName", skip_serializing_if = "Option::is_none")]
-    pub scheduler_name: Option<std::string::String>,
+    #[serde(
+        rename = "schedulerName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub scheduler_name: ::core::option::Option<::std::string::String>,
     /// SchedulingGates is an opaque list of values that if specified will block scheduling the pod. If schedulingGates is not empty, the pod will stay in the SchedulingGated state and the scheduler will not attempt to schedule the pod.
     ///
     /// SchedulingGates can only be set at pod creation time, and be removed only afterwards.
-    #[serde(rename = "schedulingGates", skip_serializing_if = "Option::is_none")]
-    pub scheduling_gates: Option<std::vec::Vec<PodSchedulingGate>>,
+    #[serde(
+        rename = "schedulingGates",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub scheduling_gates: ::core::option::Option<::std::vec::Vec<PodSchedulingGate>>,
     /// SchedulingGroup provides a reference to the immediate scheduling runtime grouping object that this Pod belongs to. This field is used by the scheduler to identify the group and apply the correct group scheduling policies. The association with a group also impacts other lifecycle aspects of a Pod that are relevant in a wider context of scheduling like preemption, resource attachment, etc. If not specified, the Pod is treated as a single unit in all of these aspects. The group object referenced by this field may not exist at the time the Pod is created. This field is immutable, but a group object with the same name may be recreated with different policies. Doing this during pod scheduling may result in the placement not conforming to the expected policies.
-    #[serde(rename = "schedulingGroup", skip_serializing_if = "Option::is_none")]
-    pub scheduling_group: Option<PodSchedulingGroup>,
+    #[serde(
+        rename = "schedulingGroup",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub scheduling_group: ::core::option::Option<PodSchedulingGroup>,
     /// SecurityContext holds pod-level security attributes and common container settings. Optional: Defaults to empty.  See type description for default values of each field.
-    #[serde(rename = "securityContext", skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<PodSecurityContext>,
+    #[serde(
+        rename = "securityContext",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub security_context: ::core::option::Option<PodSecurityContext>,
     /// DeprecatedServiceAccount is a deprecated alias for ServiceAccountName. Deprecated: Use serviceAccountName instead.
-    #[serde(rename = "serviceAccount", skip_serializing_if = "Option::is_none")]
-    pub service_account: Option<std::string::String>,
+    #[serde(
+        rename = "serviceAccount",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub service_account: ::core::option::Option<::std::string::String>,
     /// ServiceAccountName is the name of the ServiceAccount to use to run this pod. More info: <https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/>
-    #[serde(rename = "serviceAccountName", skip_serializing_if = "Option::is_none")]
-    pub service_account_name: Option<std::string::String>,
+    #[serde(
+        rename = "serviceAccountName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub service_account_name: ::core::option::Option<::std::string::String>,
     /// If true the pod's hostname will be configured as the pod's FQDN, rather than the leaf name (the default). In Linux containers, this means setting the FQDN in the hostname field of the kernel (the nodename field of struct utsname). In Windows containers, this means setting the registry value of hostname for the registry key HKEY_LOCAL_MACHINE\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\Tcpip\\\\Parameters to FQDN. If a pod does not have FQDN, this has no effect. Default to false.
-    #[serde(rename = "setHostnameAsFQDN", skip_serializing_if = "Option::is_none")]
-    pub set_hostname_as_fqdn: Option<bool>,
+    #[serde(
+        rename = "setHostnameAsFQDN",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub set_hostname_as_fqdn: ::core::option::Option<bool>,
     /// Share a single process namespace between all of the containers in a pod. When this is set containers will be able to view and signal processes from other containers in the same pod, and the first process in each container will not be assigned PID 1. HostPID and ShareProcessNamespace cannot both be set. Optional: Default to false.
-    #[serde(rename = "shareProcessNamespace", skip_serializing_if = "Option::is_none")]
-    pub share_process_namespace: Option<bool>,
+    #[serde(
+        rename = "shareProcessNamespace",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub share_process_namespace: ::core::option::Option<bool>,
     /// If specified, the fully qualified Pod hostname will be "\<hostname\>.\<subdomain\>.\<pod namespace\>.svc.\<cluster domain\>". If not specified, the pod will not have a domainname at all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subdomain: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub subdomain: ::core::option::Option<::std::string::String>,
     /// Optional duration in seconds the pod needs to terminate gracefully. May be decreased in delete request. Value must be non-negative integer. The value zero indicates stop immediately via the kill signal (no opportunity to shut down). If this value is nil, the default grace period will be used instead. The grace period is the duration in seconds after the processes running in the pod are sent a termination signal and the time when the processes are forcibly halted with a kill signal. Set this value longer than the expected cleanup time for your process. Defaults to 30 seconds.
     #[serde(
         rename = "terminationGracePeriodSeconds",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub termination_grace_period_seconds: Option<i64>,
+    pub termination_grace_period_seconds: ::core::option::Option<i64>,
     /// If specified, the pod's tolerations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tolerations: Option<std::vec::Vec<Toleration>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub tolerations: ::core::option::Option<::std::vec::Vec<Toleration>>,
     /// TopologySpreadConstraints describes how a group of pods ought to spread across topology domains. Scheduler will schedule pods in a way which abides by the constraints. All topologySpreadConstraints are ANDed.
     #[serde(
         rename = "topologySpreadConstraints",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub topology_spread_constraints: Option<std::vec::Vec<TopologySpreadConstraint>>,
+    pub topology_spread_constraints: ::core::option::Option<
+        ::std::vec::Vec<TopologySpreadConstraint>,
+    >,
     /// List of volumes that can be mounted by containers belonging to the pod. More info: <https://kubernetes.io/docs/concepts/storage/volumes>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub volumes: Option<std::vec::Vec<Volume>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub volumes: ::core::option::Option<::std::vec::Vec<Volume>>,
 }
 /// PodStatus represents information about the status of a pod. Status may trail the actual state of a system, especially if the node that hosts the pod cannot contact the control plane.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodStatus {
     /// AllocatedResources is the total requests allocated for this pod by the node. If pod-level requests are not set, this will be the total requests aggregated across containers in the pod.
-    #[serde(rename = "allocatedResources", skip_serializing_if = "Option::is_none")]
-    pub allocated_resources: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(
+        rename = "allocatedResources",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub allocated_resources: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// Current service state of pod. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-conditions>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<std::vec::Vec<PodCondition>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<::std::vec::Vec<PodCondition>>,
     /// Statuses of containers in this pod. Each container in the pod should have at most one status in this list, and all statuses should be for containers in the pod. However this is not enforced. If a status for a non-existent container is present in the list, or the list has duplicate names, the behavior of various Kubernetes components is not defined and those statuses might be ignored. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status>
-    #[serde(rename = "containerStatuses", skip_serializing_if = "Option::is_none")]
-    pub container_statuses: Option<std::vec::Vec<ContainerStatus>>,
+    #[serde(
+        rename = "containerStatuses",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub container_statuses: ::core::option::Option<::std::vec::Vec<ContainerStatus>>,
     /// Statuses for any ephemeral containers that have run in this pod. Each ephemeral container in the pod should have at most one status in this list, and all statuses should be for containers in the pod. However this is not enforced. If a status for a non-existent container is present in the list, or the list has duplicate names, the behavior of various Kubernetes components is not defined and those statuses might be ignored. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-and-container-status>
     #[serde(
         rename = "ephemeralContainerStatuses",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub ephemeral_container_statuses: Option<std::vec::Vec<ContainerStatus>>,
+    pub ephemeral_container_statuses: ::core::option::Option<
+        ::std::vec::Vec<ContainerStatus>,
+    >,
     /// Status of extended resource claim backed by DRA.
     #[serde(
         rename = "extendedResourceClaimStatus",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub extended_resource_claim_status: Option<PodExtendedResourceClaimStatus>,
+    pub extended_resource_claim_status: ::core::option::Option<
+        PodExtendedResourceClaimStatus,
+    >,
     /// hostIP holds the IP address of the host to which the pod is assigned. Empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns mean that HostIP will not be updated even if there is a node is assigned to pod
-    #[serde(rename = "hostIP", skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<std::string::String>,
+    #[serde(rename = "hostIP", skip_serializing_if = "::core::option::Option::is_none")]
+    pub host_ip: ::core::option::Option<::std::string::String>,
     /// hostIPs holds the IP addresses allocated to the host. If this field is specified, the first entry must match the hostIP field. This list is empty if the pod has not started yet. A pod can be assigned to a node that has a problem in kubelet which in turns means that HostIPs will not be updated even if there is a node is assigned to this pod.
-    #[serde(rename = "hostIPs", skip_serializing_if = "Option::is_none")]
-    pub host_ips: Option<std::vec::Vec<HostIP>>,
+    #[serde(rename = "hostIPs", skip_serializing_if = "::core::option::Option::is_none")]
+    pub host_ips: ::core::option::Option<::std::vec::Vec<HostIP>>,
     /// Statuses of init containers in this pod. The most recent successful non-restartable init container will have ready = true, the most recently started container will have startTime set. Each init container in the pod should have at most one status in this list, and all statuses should be for containers in the pod. However this is not enforced. If a status for a non-existent container is present in the list, or the list has duplicate names, the behavior of various Kubernetes components is not defined and those statuses might be ignored. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-and-container-status>
-    #[serde(rename = "initContainerStatuses", skip_serializing_if = "Option::is_none")]
-    pub init_container_statuses: Option<std::vec::Vec<ContainerStatus>>,
+    #[serde(
+        rename = "initContainerStatuses",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub init_container_statuses: ::core::option::Option<
+        ::std::vec::Vec<ContainerStatus>,
+    >,
     /// A human readable message indicating details about why the pod is in this condition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// NodeAllocatableResourceClaimStatuses contains the status of node-allocatable resources that were allocated for this pod through DRA claims. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources>). Examples include "cpu", "memory", "ephemeral-storage", and hugepages.
     #[serde(
         rename = "nodeAllocatableResourceClaimStatuses",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub node_allocatable_resource_claim_statuses: Option<
-        std::vec::Vec<NodeAllocatableResourceClaimStatus>,
+    pub node_allocatable_resource_claim_statuses: ::core::option::Option<
+        ::std::vec::Vec<NodeAllocatableResourceClaimStatus>,
     >,
     /// nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.
-    #[serde(rename = "nominatedNodeName", skip_serializing_if = "Option::is_none")]
-    pub nominated_node_name: Option<std::string::String>,
+    #[serde(
+        rename = "nominatedNodeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub nominated_node_name: ::core::option::Option<::std::string::String>,
     /// If set, this represents the .metadata.generation that the pod status was set based upon. The PodObservedGenerationTracking feature gate must be enabled to use this field.
-    #[serde(rename = "observedGeneration", skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
+    #[serde(
+        rename = "observedGeneration",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub observed_generation: ::core::option::Option<i64>,
     /// The phase of a Pod is a simple, high-level summary of where the Pod is in its lifecycle. The conditions array, the reason and message fields, and the individual container status arrays contain more detail about the pod's status. There are five possible phase values:
     ///
     /// Pending: The pod has been accepted by the Kubernetes system, but one or more of the container images has not been created. This includes time before being scheduled as well as time spent downloading images over the network, which could take a while. Running: The pod has been bound to a node, and all of the containers have been created. At least one container is still running, or is in the process of starting or restarting. Succeeded: All containers in the pod have terminated in success, and will not be restarted. Failed: All containers in the pod have terminated, and at least one container has terminated in failure. The container either exited with non-zero status or was terminated by the system. Unknown: For some reason the state of the pod could not be obtained, typically due to an error in communicating with the host of the pod.
     ///
     /// More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#pod-phase>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phase: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub phase: ::core::option::Option<::std::string::String>,
     /// podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.
-    #[serde(rename = "podIP", skip_serializing_if = "Option::is_none")]
-    pub pod_ip: Option<std::string::String>,
+    #[serde(rename = "podIP", skip_serializing_if = "::core::option::Option::is_none")]
+    pub pod_ip: ::core::option::Option<::std::string::String>,
     /// podIPs holds the IP addresses allocated to the pod. If this field is specified, the 0th entry must match the podIP field. Pods may be allocated at most 1 value for each of IPv4 and IPv6. This list is empty if no IPs have been allocated yet.
-    #[serde(rename = "podIPs", skip_serializing_if = "Option::is_none")]
-    pub pod_ips: Option<std::vec::Vec<PodIP>>,
+    #[serde(rename = "podIPs", skip_serializing_if = "::core::option::Option::is_none")]
+    pub pod_ips: ::core::option::Option<::std::vec::Vec<PodIP>>,
     /// The Quality of Service (QOS) classification assigned to the pod based on resource requirements See PodQOSClass type for available QOS classes More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/#quality-of-service-classes>
-    #[serde(rename = "qosClass", skip_serializing_if = "Option::is_none")]
-    pub qos_class: Option<std::string::String>,
+    #[serde(
+        rename = "qosClass",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub qos_class: ::core::option::Option<::std::string::String>,
     /// A brief CamelCase message indicating details about why the pod is in this state. e.g. 'Evicted'
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Status of resources resize desired for pod's containers. It is empty if no resources resize is pending. Any changes to container resources will automatically set this to "Proposed" Deprecated: Resize status is moved to two pod conditions PodResizePending and PodResizeInProgress. PodResizePending will track states where the spec has been resized, but the Kubelet has not yet allocated the resources. PodResizeInProgress will track in-progress resizes, and should be present whenever allocated resources != acknowledged resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resize: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resize: ::core::option::Option<::std::string::String>,
     /// Status of resource claims.
-    #[serde(rename = "resourceClaimStatuses", skip_serializing_if = "Option::is_none")]
-    pub resource_claim_statuses: Option<std::vec::Vec<PodResourceClaimStatus>>,
+    #[serde(
+        rename = "resourceClaimStatuses",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub resource_claim_statuses: ::core::option::Option<
+        ::std::vec::Vec<PodResourceClaimStatus>,
+    >,
     /// Resources represents the compute resource requests and limits that have been applied at the pod level if pod-level requests or limits are set in PodSpec.Resources
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resources: ::core::option::Option<ResourceRequirements>,
     /// RFC 3339 date and time at which the object was acknowledged by the Kubelet. This is before the Kubelet pulled the container image(s) for the pod.
-    #[serde(rename = "startTime", skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<crate::Time>,
+    #[serde(
+        rename = "startTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub start_time: ::core::option::Option<crate::Time>,
 }
 /// PodTemplate describes a template for creating copies of a predefined pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodTemplate {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -3921,11 +4765,13 @@ pub struct PodTemplate {
     )]
     pub kind: crate::Kind<PodTemplate>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Template defines the pods that will be created from this pod template. <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<PodTemplateSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub template: ::core::option::Option<PodTemplateSpec>,
 }
 impl crate::TypeMeta for PodTemplate {
     const API_VERSION: &'static str = "v1";
@@ -3948,8 +4794,11 @@ impl crate::Resource for PodTemplate {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for PodTemplate {
+    type List = PodTemplateList;
+}
 /// PodTemplateList is a list of PodTemplates.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodTemplateList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -3963,7 +4812,7 @@ pub struct PodTemplateList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<PodTemplate>,
+    pub items: ::std::vec::Vec<PodTemplate>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -3971,8 +4820,10 @@ pub struct PodTemplateList {
     )]
     pub kind: crate::Kind<PodTemplateList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for PodTemplateList {
     const API_VERSION: &'static str = "v1";
@@ -3981,24 +4832,26 @@ impl crate::TypeMeta for PodTemplateList {
     const KIND: &'static str = "PodTemplateList";
 }
 /// PodTemplateSpec describes the data a pod should have when created from a template
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodTemplateSpec {
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Specification of the desired behavior of the pod. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<PodSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<PodSpec>,
 }
 /// PortStatus represents the error condition of a service port
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PortStatus {
     /// Error is to record the problem with the service port The format of the error shall comply with the following rules: - built-in error values shall be specified in this file and those shall use
     /// CamelCase names
     /// - cloud provider specific error values must have names that comply with the
     ///   format foo.example.com/CamelCase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub error: ::core::option::Option<::std::string::String>,
     /// Port is the port number of the service port of which status is recorded here
     #[serde(
         default,
@@ -4010,27 +4863,30 @@ pub struct PortStatus {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub protocol: std::string::String,
+    pub protocol: ::std::string::String,
 }
 /// PortworxVolumeSource represents a Portworx volume resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PortworxVolumeSource {
     /// fSType represents the filesystem type to mount Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// volumeID uniquely identifies a Portworx volume
     #[serde(
         rename = "volumeID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume_id: std::string::String,
+    pub volume_id: ::std::string::String,
 }
 /// An empty preferred scheduling term matches all objects with implicit weight 0 (i.e. it's a no-op). A null preferred scheduling term matches no objects (i.e. is also a no-op).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PreferredSchedulingTerm {
     /// A node selector term, associated with the corresponding weight.
     #[serde(
@@ -4046,150 +4902,186 @@ pub struct PreferredSchedulingTerm {
     pub weight: i32,
 }
 /// Probe describes a health check to be performed against a container to determine whether it is alive or ready to receive traffic.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Probe {
     /// Exec specifies a command to execute in the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exec: Option<ExecAction>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub exec: ::core::option::Option<ExecAction>,
     /// Minimum consecutive failures for the probe to be considered failed after having succeeded. Defaults to 3. Minimum value is 1.
-    #[serde(rename = "failureThreshold", skip_serializing_if = "Option::is_none")]
-    pub failure_threshold: Option<i32>,
+    #[serde(
+        rename = "failureThreshold",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub failure_threshold: ::core::option::Option<i32>,
     /// GRPC specifies a GRPC HealthCheckRequest.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grpc: Option<GRPCAction>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub grpc: ::core::option::Option<GRPCAction>,
     /// HTTPGet specifies an HTTP GET request to perform.
-    #[serde(rename = "httpGet", skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<HTTPGetAction>,
+    #[serde(rename = "httpGet", skip_serializing_if = "::core::option::Option::is_none")]
+    pub http_get: ::core::option::Option<HTTPGetAction>,
     /// Number of seconds after the container has started before liveness probes are initiated. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
-    #[serde(rename = "initialDelaySeconds", skip_serializing_if = "Option::is_none")]
-    pub initial_delay_seconds: Option<i32>,
+    #[serde(
+        rename = "initialDelaySeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub initial_delay_seconds: ::core::option::Option<i32>,
     /// How often (in seconds) to perform the probe. Default to 10 seconds. Minimum value is 1.
-    #[serde(rename = "periodSeconds", skip_serializing_if = "Option::is_none")]
-    pub period_seconds: Option<i32>,
+    #[serde(
+        rename = "periodSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub period_seconds: ::core::option::Option<i32>,
     /// Minimum consecutive successes for the probe to be considered successful after having failed. Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-    #[serde(rename = "successThreshold", skip_serializing_if = "Option::is_none")]
-    pub success_threshold: Option<i32>,
+    #[serde(
+        rename = "successThreshold",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub success_threshold: ::core::option::Option<i32>,
     /// TCPSocket specifies a connection to a TCP port.
-    #[serde(rename = "tcpSocket", skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<TCPSocketAction>,
+    #[serde(
+        rename = "tcpSocket",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub tcp_socket: ::core::option::Option<TCPSocketAction>,
     /// Optional duration in seconds the pod needs to terminate gracefully upon probe failure. The grace period is the duration in seconds after the processes running in the pod are sent a termination signal and the time when the processes are forcibly halted with a kill signal. Set this value longer than the expected cleanup time for your process. If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this value overrides the value provided by the pod spec. Value must be non-negative integer. The value zero indicates stop immediately via the kill signal (no opportunity to shut down). This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate. Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
     #[serde(
         rename = "terminationGracePeriodSeconds",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub termination_grace_period_seconds: Option<i64>,
+    pub termination_grace_period_seconds: ::core::option::Option<i64>,
     /// Number of seconds after which the probe times out. Defaults to 1 second. Minimum value is 1. More info: <https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes>
-    #[serde(rename = "timeoutSeconds", skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<i32>,
+    #[serde(
+        rename = "timeoutSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub timeout_seconds: ::core::option::Option<i32>,
 }
 /// Represents a projected volume source
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ProjectedVolumeSource {
     /// defaultMode are the mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode", skip_serializing_if = "Option::is_none")]
-    pub default_mode: Option<i32>,
+    #[serde(
+        rename = "defaultMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub default_mode: ::core::option::Option<i32>,
     /// sources is the list of volume projections. Each entry in this list handles one source.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sources: Option<std::vec::Vec<VolumeProjection>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub sources: ::core::option::Option<::std::vec::Vec<VolumeProjection>>,
 }
 /// Represents a Quobyte mount that lasts the lifetime of a pod. Quobyte volumes do not support ownership management or SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct QuobyteVolumeSource {
     /// group to map volume access to Default is no group
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub group: ::core::option::Option<::std::string::String>,
     /// readOnly here will force the Quobyte volume to be mounted with read-only permissions. Defaults to false.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// registry represents a single or multiple Quobyte Registry services specified as a string as host:port pair (multiple entries are separated with commas) which acts as the central registry for volumes
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub registry: std::string::String,
+    pub registry: ::std::string::String,
     /// tenant owning the given Quobyte volume in the Backend Used with dynamically provisioned Quobyte volumes, value is set by the plugin
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub tenant: ::core::option::Option<::std::string::String>,
     /// user to map volume access to Defaults to serivceaccount user
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub user: ::core::option::Option<::std::string::String>,
     /// volume is a string that references an already created Quobyte volume by name.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume: std::string::String,
+    pub volume: ::std::string::String,
 }
 /// Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct RBDPersistentVolumeSource {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://kubernetes.io/docs/concepts/storage/volumes#rbd>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// image is the rados image name. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub image: std::string::String,
+    pub image: ::std::string::String,
     /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keyring: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub keyring: ::core::option::Option<::std::string::String>,
     /// monitors is a collection of Ceph monitors. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub monitors: std::vec::Vec<std::string::String>,
+    pub monitors: ::std::vec::Vec<::std::string::String>,
     /// pool is the rados pool name. Default is rbd. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pool: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub pool: ::core::option::Option<::std::string::String>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<SecretReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<SecretReference>,
     /// user is the rados user name. Default is admin. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub user: ::core::option::Option<::std::string::String>,
 }
 /// Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct RBDVolumeSource {
     /// fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified. More info: <https://kubernetes.io/docs/concepts/storage/volumes#rbd>
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// image is the rados image name. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub image: std::string::String,
+    pub image: ::std::string::String,
     /// keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keyring: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub keyring: ::core::option::Option<::std::string::String>,
     /// monitors is a collection of Ceph monitors. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub monitors: std::vec::Vec<std::string::String>,
+    pub monitors: ::std::vec::Vec<::std::string::String>,
     /// pool is the rados pool name. Default is rbd. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pool: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub pool: ::core::option::Option<::std::string::String>,
     /// readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<LocalObjectReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<LocalObjectReference>,
     /// user is the rados user name. Default is admin. More info: <https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub user: ::core::option::Option<::std::string::String>,
 }
 /// ReplicationController represents the configuration of a replication controller.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ReplicationController {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4205,14 +5097,16 @@ pub struct ReplicationController {
     )]
     pub kind: crate::Kind<ReplicationController>,
     /// If the Labels of a ReplicationController are empty, they are defaulted to be the same as the Pod(s) that the replication controller manages. Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec defines the specification of the desired behavior of the replication controller. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ReplicationControllerSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<ReplicationControllerSpec>,
     /// Status is the most recently observed status of the replication controller. This data may be out of date by some window of time. Populated by the system. Read-only. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ReplicationControllerStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<ReplicationControllerStatus>,
 }
 impl crate::TypeMeta for ReplicationController {
     const API_VERSION: &'static str = "v1";
@@ -4235,34 +5129,40 @@ impl crate::Resource for ReplicationController {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["scale", "status"];
 }
+impl crate::ListableResource for ReplicationController {
+    type List = ReplicationControllerList;
+}
 /// ReplicationControllerCondition describes the state of a replication controller at a certain point.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ReplicationControllerCondition {
     /// The last time the condition transitioned from one status to another.
-    #[serde(rename = "lastTransitionTime", skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<crate::Time>,
+    #[serde(
+        rename = "lastTransitionTime",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub last_transition_time: ::core::option::Option<crate::Time>,
     /// A human readable message indicating details about the transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// The reason for the condition's last transition.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub reason: ::core::option::Option<::std::string::String>,
     /// Status of the condition, one of True, False, Unknown.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub status: std::string::String,
+    pub status: ::std::string::String,
     /// Type of replication controller condition.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// ReplicationControllerList is a collection of replication controllers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ReplicationControllerList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4276,7 +5176,7 @@ pub struct ReplicationControllerList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ReplicationController>,
+    pub items: ::std::vec::Vec<ReplicationController>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -4284,8 +5184,10 @@ pub struct ReplicationControllerList {
     )]
     pub kind: crate::Kind<ReplicationControllerList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ReplicationControllerList {
     const API_VERSION: &'static str = "v1";
@@ -4294,41 +5196,58 @@ impl crate::TypeMeta for ReplicationControllerList {
     const KIND: &'static str = "ReplicationControllerList";
 }
 /// ReplicationControllerSpec is the specification of a replication controller.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ReplicationControllerSpec {
     /// Minimum number of seconds for which a newly created pod should be ready without any of its container crashing, for it to be considered available. Defaults to 0 (pod will be considered available as soon as it is ready)
-    #[serde(rename = "minReadySeconds", skip_serializing_if = "Option::is_none")]
-    pub min_ready_seconds: Option<i32>,
+    #[serde(
+        rename = "minReadySeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub min_ready_seconds: ::core::option::Option<i32>,
     /// Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: <https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<i32>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub replicas: ::core::option::Option<i32>,
     /// Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values that must match in order to be controlled by this replication controller, if empty defaulted to labels on Pod template. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selector: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub selector: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Template is the object that describes the pod that will be created if insufficient replicas are detected. This takes precedence over a TemplateRef. The only allowed template.spec.restartPolicy value is "Always". More info: <https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#pod-template>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<PodTemplateSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub template: ::core::option::Option<PodTemplateSpec>,
 }
 /// ReplicationControllerStatus represents the current status of a replication controller.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ReplicationControllerStatus {
     /// The number of available replicas (ready for at least minReadySeconds) for this replication controller.
-    #[serde(rename = "availableReplicas", skip_serializing_if = "Option::is_none")]
-    pub available_replicas: Option<i32>,
+    #[serde(
+        rename = "availableReplicas",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub available_replicas: ::core::option::Option<i32>,
     /// Represents the latest available observations of a replication controller's current state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<std::vec::Vec<ReplicationControllerCondition>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<
+        ::std::vec::Vec<ReplicationControllerCondition>,
+    >,
     /// The number of pods that have labels matching the labels of the pod template of the replication controller.
-    #[serde(rename = "fullyLabeledReplicas", skip_serializing_if = "Option::is_none")]
-    pub fully_labeled_replicas: Option<i32>,
+    #[serde(
+        rename = "fullyLabeledReplicas",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub fully_labeled_replicas: ::core::option::Option<i32>,
     /// ObservedGeneration reflects the generation of the most recently observed replication controller.
-    #[serde(rename = "observedGeneration", skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
+    #[serde(
+        rename = "observedGeneration",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub observed_generation: ::core::option::Option<i64>,
     /// The number of ready replicas for this replication controller.
-    #[serde(rename = "readyReplicas", skip_serializing_if = "Option::is_none")]
-    pub ready_replicas: Option<i32>,
+    #[serde(
+        rename = "readyReplicas",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ready_replicas: ::core::option::Option<i32>,
     /// Replicas is the most recently observed number of replicas. More info: <https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller>
     #[serde(
         default,
@@ -4337,36 +5256,39 @@ pub struct ReplicationControllerStatus {
     pub replicas: i32,
 }
 /// ResourceClaim references one entry in PodSpec.ResourceClaims.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaim {
     /// Name must match the name of one entry in pod.spec.resourceClaims of the Pod where this field is used. It makes that resource available inside a container.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Request is the name chosen for a request in the referenced claim. If empty, everything from the claim is made available, otherwise only the result of this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub request: ::core::option::Option<::std::string::String>,
 }
 /// ResourceFieldSelector represents container resources (cpu, memory) and their output format
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceFieldSelector {
     /// Container name: required for volumes, optional for env vars
-    #[serde(rename = "containerName", skip_serializing_if = "Option::is_none")]
-    pub container_name: Option<std::string::String>,
+    #[serde(
+        rename = "containerName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub container_name: ::core::option::Option<::std::string::String>,
     /// Specifies the output format of the exposed resources, defaults to "1"
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub divisor: Option<crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub divisor: ::core::option::Option<crate::Quantity>,
     /// Required: resource to select
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resource: std::string::String,
+    pub resource: ::std::string::String,
 }
 /// ResourceHealth represents the health of a resource. It has the latest device health information. This is a part of KEP <https://kep.k8s.io/4680>.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceHealth {
     /// Health of the resource. can be one of:
     /// - Healthy: operates as normal
@@ -4377,21 +5299,21 @@ pub struct ResourceHealth {
     ///   For example, Device Plugin got unregistered and hasn't been re-registered since.
     ///
     /// In future we may want to introduce the PermanentlyUnhealthy Status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub health: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub health: ::core::option::Option<::std::string::String>,
     /// Message provides human-readable context for Health (e.g. "ECC error count exceeded threshold"). This field is populated by the kubelet when ResourceHealthStatusMessage is enabled if the DRA plugin returns a message, and is null otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub message: ::core::option::Option<::std::string::String>,
     /// ResourceID is the unique identifier of the resource. See the ResourceID type for more information.
     #[serde(
         rename = "resourceID",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resource_id: std::string::String,
+    pub resource_id: ::std::string::String,
 }
 /// ResourceQuota sets aggregate quota restrictions enforced per namespace
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceQuota {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4407,14 +5329,16 @@ pub struct ResourceQuota {
     )]
     pub kind: crate::Kind<ResourceQuota>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec defines the desired quota. <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ResourceQuotaSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<ResourceQuotaSpec>,
     /// Status defines the actual enforced quota and its current usage. <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ResourceQuotaStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<ResourceQuotaStatus>,
 }
 impl crate::TypeMeta for ResourceQuota {
     const API_VERSION: &'static str = "v1";
@@ -4437,8 +5361,11 @@ impl crate::Resource for ResourceQuota {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["status"];
 }
+impl crate::ListableResource for ResourceQuota {
+    type List = ResourceQuotaList;
+}
 /// ResourceQuotaList is a list of ResourceQuota items.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceQuotaList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4452,7 +5379,7 @@ pub struct ResourceQuotaList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ResourceQuota>,
+    pub items: ::std::vec::Vec<ResourceQuota>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -4460,8 +5387,10 @@ pub struct ResourceQuotaList {
     )]
     pub kind: crate::Kind<ResourceQuotaList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ResourceQuotaList {
     const API_VERSION: &'static str = "v1";
@@ -4470,94 +5399,111 @@ impl crate::TypeMeta for ResourceQuotaList {
     const KIND: &'static str = "ResourceQuotaList";
 }
 /// ResourceQuotaSpec defines the desired hard limits to enforce for Quota.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceQuotaSpec {
     /// hard is the set of desired hard limits for each named resource. More info: <https://kubernetes.io/docs/concepts/policy/resource-quotas/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hard: Option<std::collections::BTreeMap<std::string::String, crate::Quantity>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub hard: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
+    >,
     /// scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota but expressed using ScopeSelectorOperator in combination with possible values. For a resource to match, both scopes AND scopeSelector (if specified in spec), must be matched.
-    #[serde(rename = "scopeSelector", skip_serializing_if = "Option::is_none")]
-    pub scope_selector: Option<ScopeSelector>,
+    #[serde(
+        rename = "scopeSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub scope_selector: ::core::option::Option<ScopeSelector>,
     /// A collection of filters that must match each object tracked by a quota. If not specified, the quota matches all objects.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub scopes: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// ResourceQuotaStatus defines the enforced hard limits and observed use.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceQuotaStatus {
     /// Hard is the set of enforced hard limits for each named resource. More info: <https://kubernetes.io/docs/concepts/policy/resource-quotas/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hard: Option<std::collections::BTreeMap<std::string::String, crate::Quantity>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub hard: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
+    >,
     /// Used is the current observed total usage of the resource in the namespace.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub used: Option<std::collections::BTreeMap<std::string::String, crate::Quantity>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub used: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
+    >,
 }
 /// ResourceRequirements describes the compute resource requirements.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceRequirements {
     /// Claims lists the names of resources, defined in spec.resourceClaims, that are used by this container.
     ///
     /// This field depends on the DynamicResourceAllocation feature gate.
     ///
     /// This field is immutable. It can only be set for containers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub claims: Option<std::vec::Vec<ResourceClaim>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub claims: ::core::option::Option<::std::vec::Vec<ResourceClaim>>,
     /// Limits describes the maximum amount of compute resources allowed. More info: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limits: Option<std::collections::BTreeMap<std::string::String, crate::Quantity>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub limits: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
+    >,
     /// Requests describes the minimum amount of compute resources required. If Requests is omitted for a container, it defaults to Limits if that is explicitly specified, otherwise to an implementation-defined value. Requests cannot exceed Limits. More info: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub requests: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
 }
 /// ResourceStatus represents the status of a single resource allocated to a Pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceStatus {
     /// Name of the resource. Must be unique within the pod and in case of non-DRA resource, match one of the resources from the pod spec. For DRA resources, the value must be "claim:\<claim_name\>/\<request\>". When this status is reported about a container, the "claim_name" and "request" must match one of the claims of this container.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// List of unique resources health. Each element in the list contains an unique resource ID and its health. At a minimum, for the lifetime of a Pod, resource ID must uniquely identify the resource allocated to the Pod on the Node. If other Pod on the same Node reports the status with the same resource ID, it must be the same resource they share. See ResourceID type definition for a specific format it has in various use cases.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<std::vec::Vec<ResourceHealth>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub resources: ::core::option::Option<::std::vec::Vec<ResourceHealth>>,
 }
 /// SELinuxOptions are the labels to be applied to the container
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SELinuxOptions {
     /// Level is SELinux level label that applies to the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub level: ::core::option::Option<::std::string::String>,
     /// Role is a SELinux role label that applies to the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub role: ::core::option::Option<::std::string::String>,
     /// Type is a SELinux type label that applies to the container.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::core::option::Option::is_none")]
+    pub type_: ::core::option::Option<::std::string::String>,
     /// User is a SELinux user label that applies to the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub user: ::core::option::Option<::std::string::String>,
 }
 /// ScaleIOPersistentVolumeSource represents a persistent ScaleIO volume
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ScaleIOPersistentVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs"
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// gateway is the host address of the ScaleIO API Gateway.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub gateway: std::string::String,
+    pub gateway: ::std::string::String,
     /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
-    #[serde(rename = "protectionDomain", skip_serializing_if = "Option::is_none")]
-    pub protection_domain: Option<std::string::String>,
+    #[serde(
+        rename = "protectionDomain",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub protection_domain: ::core::option::Option<::std::string::String>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef references to the secret for ScaleIO user and other sensitive information. If this is not provided, Login operation will fail.
     #[serde(
         rename = "secretRef",
@@ -4566,42 +5512,60 @@ pub struct ScaleIOPersistentVolumeSource {
     )]
     pub secret_ref: SecretReference,
     /// sslEnabled is the flag to enable/disable SSL communication with Gateway, default false
-    #[serde(rename = "sslEnabled", skip_serializing_if = "Option::is_none")]
-    pub ssl_enabled: Option<bool>,
+    #[serde(
+        rename = "sslEnabled",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ssl_enabled: ::core::option::Option<bool>,
     /// storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
-    #[serde(rename = "storageMode", skip_serializing_if = "Option::is_none")]
-    pub storage_mode: Option<std::string::String>,
+    #[serde(
+        rename = "storageMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_mode: ::core::option::Option<::std::string::String>,
     /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
-    #[serde(rename = "storagePool", skip_serializing_if = "Option::is_none")]
-    pub storage_pool: Option<std::string::String>,
+    #[serde(
+        rename = "storagePool",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_pool: ::core::option::Option<::std::string::String>,
     /// system is the name of the storage system as configured in ScaleIO.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub system: std::string::String,
+    pub system: ::std::string::String,
     /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
-    #[serde(rename = "volumeName", skip_serializing_if = "Option::is_none")]
-    pub volume_name: Option<std::string::String>,
+    #[serde(
+        rename = "volumeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_name: ::core::option::Option<::std::string::String>,
 }
 /// ScaleIOVolumeSource represents a persistent ScaleIO volume
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ScaleIOVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Default is "xfs".
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// gateway is the host address of the ScaleIO API Gateway.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub gateway: std::string::String,
+    pub gateway: ::std::string::String,
     /// protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.
-    #[serde(rename = "protectionDomain", skip_serializing_if = "Option::is_none")]
-    pub protection_domain: Option<std::string::String>,
+    #[serde(
+        rename = "protectionDomain",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub protection_domain: ::core::option::Option<::std::string::String>,
     /// readOnly Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef references to the secret for ScaleIO user and other sensitive information. If this is not provided, Login operation will fail.
     #[serde(
         rename = "secretRef",
@@ -4610,57 +5574,77 @@ pub struct ScaleIOVolumeSource {
     )]
     pub secret_ref: LocalObjectReference,
     /// sslEnabled Flag enable/disable SSL communication with Gateway, default false
-    #[serde(rename = "sslEnabled", skip_serializing_if = "Option::is_none")]
-    pub ssl_enabled: Option<bool>,
+    #[serde(
+        rename = "sslEnabled",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ssl_enabled: ::core::option::Option<bool>,
     /// storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.
-    #[serde(rename = "storageMode", skip_serializing_if = "Option::is_none")]
-    pub storage_mode: Option<std::string::String>,
+    #[serde(
+        rename = "storageMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_mode: ::core::option::Option<::std::string::String>,
     /// storagePool is the ScaleIO Storage Pool associated with the protection domain.
-    #[serde(rename = "storagePool", skip_serializing_if = "Option::is_none")]
-    pub storage_pool: Option<std::string::String>,
+    #[serde(
+        rename = "storagePool",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_pool: ::core::option::Option<::std::string::String>,
     /// system is the name of the storage system as configured in ScaleIO.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub system: std::string::String,
+    pub system: ::std::string::String,
     /// volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.
-    #[serde(rename = "volumeName", skip_serializing_if = "Option::is_none")]
-    pub volume_name: Option<std::string::String>,
+    #[serde(
+        rename = "volumeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_name: ::core::option::Option<::std::string::String>,
 }
 /// A scope selector represents the AND of the selectors represented by the scoped-resource selector requirements.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ScopeSelector {
     /// A list of scope selector requirements by scope of the resources.
-    #[serde(rename = "matchExpressions", skip_serializing_if = "Option::is_none")]
-    pub match_expressions: Option<std::vec::Vec<ScopedResourceSelectorRequirement>>,
+    #[serde(
+        rename = "matchExpressions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub match_expressions: ::core::option::Option<
+        ::std::vec::Vec<ScopedResourceSelectorRequirement>,
+    >,
 }
 /// A scoped-resource selector requirement is a selector that contains values, a scope name, and an operator that relates the scope name and values.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ScopedResourceSelectorRequirement {
     /// Represents a scope's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub operator: std::string::String,
+    pub operator: ::std::string::String,
     /// The name of the scope that the selector applies to.
     #[serde(
         rename = "scopeName",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub scope_name: std::string::String,
+    pub scope_name: ::std::string::String,
     /// An array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub values: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub values: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// SeccompProfile defines a pod/container's seccomp profile settings. Only one profile source may be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SeccompProfile {
     /// localhostProfile indicates a profile defined in a file on the node should be used. The profile must be preconfigured on the node to work. Must be a descending path, relative to the kubelet's configured seccomp profile location. Must be set if type is "Localhost". Must NOT be set for any other type.
-    #[serde(rename = "localhostProfile", skip_serializing_if = "Option::is_none")]
-    pub localhost_profile: Option<std::string::String>,
+    #[serde(
+        rename = "localhostProfile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub localhost_profile: ::core::option::Option<::std::string::String>,
     /// type indicates which kind of seccomp profile will be applied. Valid options are:
     ///
     /// Localhost - a profile defined in a file on the node should be used. RuntimeDefault - the container runtime default profile should be used. Unconfined - no profile should be applied.
@@ -4669,10 +5653,10 @@ pub struct SeccompProfile {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: ::std::string::String,
 }
 /// Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Secret {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4682,11 +5666,13 @@ pub struct Secret {
     )]
     pub api_version: crate::ApiVersion<Secret>,
     /// Data contains the secret data. Each key must consist of alphanumeric characters, '-', '\_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in <https://tools.ietf.org/html/rfc4648#section-4>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<std::collections::BTreeMap<std::string::String, crate::ByteString>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub data: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::ByteString>,
+    >,
     /// Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified). If not set to true, the field can be modified at any time. Defaulted to nil.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub immutable: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub immutable: ::core::option::Option<bool>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -4694,16 +5680,21 @@ pub struct Secret {
     )]
     pub kind: crate::Kind<Secret>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// stringData allows specifying non-binary secret data in string form. It is provided as a write-only input field for convenience. All keys and values are merged into the data field on write, overwriting any existing values. The stringData field is never output when reading from the API.
-    #[serde(rename = "stringData", skip_serializing_if = "Option::is_none")]
-    pub string_data: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(
+        rename = "stringData",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub string_data: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Used to facilitate programmatic handling of secret data. More info: <https://kubernetes.io/docs/concepts/configuration/secret/#secret-types>
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::core::option::Option::is_none")]
+    pub type_: ::core::option::Option<::std::string::String>,
 }
 impl crate::TypeMeta for Secret {
     const API_VERSION: &'static str = "v1";
@@ -4726,36 +5717,39 @@ impl crate::Resource for Secret {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for Secret {
+    type List = SecretList;
+}
 /// SecretEnvSource selects a Secret to populate the environment variables with.
 ///
 /// The contents of the target Secret's Data field will represent the key-value pairs as environment variables.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SecretEnvSource {
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// Specify whether the Secret must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
 }
 /// SecretKeySelector selects a key of a Secret.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SecretKeySelector {
     /// The key of the secret to select from.  Must be a valid secret key.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// Specify whether the Secret or its key must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
 }
 /// SecretList is a list of Secret.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SecretList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4769,7 +5763,7 @@ pub struct SecretList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<Secret>,
+    pub items: ::std::vec::Vec<Secret>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -4777,8 +5771,10 @@ pub struct SecretList {
     )]
     pub kind: crate::Kind<SecretList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for SecretList {
     const API_VERSION: &'static str = "v1";
@@ -4789,91 +5785,124 @@ impl crate::TypeMeta for SecretList {
 /// Adapts a secret into a projected volume.
 ///
 /// The contents of the target Secret's Data field will be presented in a projected volume as files using the keys in the Data field as the file names. Note that this is identical to a secret volume source without the default mode.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SecretProjection {
     /// items if unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the Secret, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<std::vec::Vec<KeyToPath>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub items: ::core::option::Option<::std::vec::Vec<KeyToPath>>,
     /// Name of the referent. This field is effectively required, but due to backwards compatibility is allowed to be empty. Instances of this type with an empty value here are almost certainly wrong. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// optional field specify whether the Secret or its key must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
 }
 /// SecretReference represents a Secret Reference. It has enough information to retrieve secret in any namespace
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SecretReference {
     /// name is unique within a namespace to reference a secret resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// namespace defines the space within which the secret name must be unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub namespace: ::core::option::Option<::std::string::String>,
 }
 /// Adapts a Secret into a volume.
 ///
 /// The contents of the target Secret's Data field will be presented in a volume as files using the keys in the Data field as the file names. Secret volumes support ownership management and SELinux relabeling.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SecretVolumeSource {
     /// defaultMode is Optional: mode bits used to set permissions on created files by default. Must be an octal value between 0000 and 0777 or a decimal value between 0 and 511. YAML accepts both octal and decimal values, JSON requires decimal values for mode bits. Defaults to 0644. Directories within the path are not affected by this setting. This might be in conflict with other options that affect the file mode, like fsGroup, and the result can be other mode bits set.
-    #[serde(rename = "defaultMode", skip_serializing_if = "Option::is_none")]
-    pub default_mode: Option<i32>,
+    #[serde(
+        rename = "defaultMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub default_mode: ::core::option::Option<i32>,
     /// items If unspecified, each key-value pair in the Data field of the referenced Secret will be projected into the volume as a file whose name is the key and content is the value. If specified, the listed keys will be projected into the specified paths, and unlisted keys will not be present. If a key is specified which is not present in the Secret, the volume setup will error unless it is marked optional. Paths must be relative and may not contain the '..' path or start with '..'.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<std::vec::Vec<KeyToPath>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub items: ::core::option::Option<::std::vec::Vec<KeyToPath>>,
     /// optional field specify whether the Secret or its keys must be defined
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub optional: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub optional: ::core::option::Option<bool>,
     /// secretName is the name of the secret in the pod's namespace to use. More info: <https://kubernetes.io/docs/concepts/storage/volumes#secret>
-    #[serde(rename = "secretName", skip_serializing_if = "Option::is_none")]
-    pub secret_name: Option<std::string::String>,
+    #[serde(
+        rename = "secretName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_name: ::core::option::Option<::std::string::String>,
 }
 /// SecurityContext holds security configuration that will be applied to a container. Some fields are present in both SecurityContext and PodSecurityContext.  When both are set, the values in SecurityContext take precedence.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SecurityContext {
     /// AllowPrivilegeEscalation controls whether a process can gain more privileges than its parent process. This bool directly controls if the no_new_privs flag will be set on the container process. AllowPrivilegeEscalation is true always when the container is: 1) run as Privileged 2) has CAP_SYS_ADMIN Note that this field cannot be set when spec.os.name is windows.
     #[serde(
         rename = "allowPrivilegeEscalation",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub allow_privilege_escalation: Option<bool>,
+    pub allow_privilege_escalation: ::core::option::Option<bool>,
     /// appArmorProfile is the AppArmor options to use by this container. If set, this profile overrides the pod's appArmorProfile. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "appArmorProfile", skip_serializing_if = "Option::is_none")]
-    pub app_armor_profile: Option<AppArmorProfile>,
+    #[serde(
+        rename = "appArmorProfile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub app_armor_profile: ::core::option::Option<AppArmorProfile>,
     /// The capabilities to add/drop when running containers. Defaults to the default set of capabilities granted by the container runtime. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capabilities: Option<Capabilities>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capabilities: ::core::option::Option<Capabilities>,
     /// Run container in privileged mode. Processes in privileged containers are essentially equivalent to root on the host. Defaults to false. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub privileged: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub privileged: ::core::option::Option<bool>,
     /// procMount denotes the type of proc mount to use for the containers. The default value is Default which uses the container runtime defaults for readonly paths and masked paths. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "procMount", skip_serializing_if = "Option::is_none")]
-    pub proc_mount: Option<std::string::String>,
+    #[serde(
+        rename = "procMount",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub proc_mount: ::core::option::Option<::std::string::String>,
     /// Whether this container has a read-only root filesystem. Default is false. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "readOnlyRootFilesystem", skip_serializing_if = "Option::is_none")]
-    pub read_only_root_filesystem: Option<bool>,
+    #[serde(
+        rename = "readOnlyRootFilesystem",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only_root_filesystem: ::core::option::Option<bool>,
     /// The GID to run the entrypoint of the container process. Uses runtime default if unset. May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsGroup", skip_serializing_if = "Option::is_none")]
-    pub run_as_group: Option<i64>,
+    #[serde(
+        rename = "runAsGroup",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub run_as_group: ::core::option::Option<i64>,
     /// Indicates that the container must run as a non-root user. If true, the Kubelet will validate the image at runtime to ensure that it does not run as UID 0 (root) and fail to start the container if it does. If unset or false, no such validation will be performed. May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-    #[serde(rename = "runAsNonRoot", skip_serializing_if = "Option::is_none")]
-    pub run_as_non_root: Option<bool>,
+    #[serde(
+        rename = "runAsNonRoot",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub run_as_non_root: ::core::option::Option<bool>,
     /// The UID to run the entrypoint of the container process. Defaults to user specified in image metadata if unspecified. May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "runAsUser", skip_serializing_if = "Option::is_none")]
-    pub run_as_user: Option<i64>,
+    #[serde(
+        rename = "runAsUser",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub run_as_user: ::core::option::Option<i64>,
     /// The SELinux context to be applied to the container. If unspecified, the container runtime will allocate a random SELinux context for each container.  May also be set in PodSecurityContext.  If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seLinuxOptions", skip_serializing_if = "Option::is_none")]
-    pub se_linux_options: Option<SELinuxOptions>,
+    #[serde(
+        rename = "seLinuxOptions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub se_linux_options: ::core::option::Option<SELinuxOptions>,
     /// The seccomp options to use by this container. If seccomp options are provided at both the pod & container level, the container options override the pod options. Note that this field cannot be set when spec.os.name is windows.
-    #[serde(rename = "seccompProfile", skip_serializing_if = "Option::is_none")]
-    pub seccomp_profile: Option<SeccompProfile>,
+    #[serde(
+        rename = "seccompProfile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub seccomp_profile: ::core::option::Option<SeccompProfile>,
     /// The Windows specific settings applied to all containers. If unspecified, the options from the PodSecurityContext will be used. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence. Note that this field cannot be set when spec.os.name is linux.
-    #[serde(rename = "windowsOptions", skip_serializing_if = "Option::is_none")]
-    pub windows_options: Option<WindowsSecurityContextOptions>,
+    #[serde(
+        rename = "windowsOptions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub windows_options: ::core::option::Option<WindowsSecurityContextOptions>,
 }
 /// Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Service {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4889,14 +5918,16 @@ pub struct Service {
     )]
     pub kind: crate::Kind<Service>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec defines the behavior of a service. <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spec: Option<ServiceSpec>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub spec: ::core::option::Option<ServiceSpec>,
     /// Most recently observed status of the service. Populated by the system. Read-only. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ServiceStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<ServiceStatus>,
 }
 impl crate::TypeMeta for Service {
     const API_VERSION: &'static str = "v1";
@@ -4919,8 +5950,11 @@ impl crate::Resource for Service {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["proxy", "status"];
 }
+impl crate::ListableResource for Service {
+    type List = ServiceList;
+}
 /// ServiceAccount binds together: \* a name, understood by users, and perhaps by peripheral systems, for an identity \* a principal that can be authenticated and authorized \* a set of secrets
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServiceAccount {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4932,12 +5966,17 @@ pub struct ServiceAccount {
     /// AutomountServiceAccountToken indicates whether pods running as this service account should have an API token automatically mounted. Can be overridden at the pod level.
     #[serde(
         rename = "automountServiceAccountToken",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub automount_service_account_token: Option<bool>,
+    pub automount_service_account_token: ::core::option::Option<bool>,
     /// ImagePullSecrets is a list of references to secrets in the same namespace to use for pulling any images in pods that reference this ServiceAccount. ImagePullSecrets are distinct from Secrets because Secrets can be mounted in the pod, but ImagePullSecrets are only accessed by the kubelet. More info: <https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod>
-    #[serde(rename = "imagePullSecrets", skip_serializing_if = "Option::is_none")]
-    pub image_pull_secrets: Option<std::vec::Vec<LocalObjectReference>>,
+    #[serde(
+        rename = "imagePullSecrets",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub image_pull_secrets: ::core::option::Option<
+        ::std::vec::Vec<LocalObjectReference>,
+    >,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -4945,11 +5984,13 @@ pub struct ServiceAccount {
     )]
     pub kind: crate::Kind<ServiceAccount>,
     /// Standard object's metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a "kubernetes.io/enforce-mountable-secrets" annotation set to "true". The "kubernetes.io/enforce-mountable-secrets" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: <https://kubernetes.io/docs/concepts/configuration/secret>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<std::vec::Vec<ObjectReference>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub secrets: ::core::option::Option<::std::vec::Vec<ObjectReference>>,
 }
 impl crate::TypeMeta for ServiceAccount {
     const API_VERSION: &'static str = "v1";
@@ -4972,8 +6013,11 @@ impl crate::Resource for ServiceAccount {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["token"];
 }
+impl crate::ListableResource for ServiceAccount {
+    type List = ServiceAccountList;
+}
 /// ServiceAccountList is a list of ServiceAccount objects
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServiceAccountList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -4987,7 +6031,7 @@ pub struct ServiceAccountList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ServiceAccount>,
+    pub items: ::std::vec::Vec<ServiceAccount>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -4995,8 +6039,10 @@ pub struct ServiceAccountList {
     )]
     pub kind: crate::Kind<ServiceAccountList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ServiceAccountList {
     const API_VERSION: &'static str = "v1";
@@ -5005,23 +6051,26 @@ impl crate::TypeMeta for ServiceAccountList {
     const KIND: &'static str = "ServiceAccountList";
 }
 /// ServiceAccountTokenProjection represents a projected service account token volume. This projection can be used to insert a service account token into the pods runtime filesystem for use against APIs (Kubernetes API Server or otherwise).
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServiceAccountTokenProjection {
     /// audience is the intended audience of the token. A recipient of a token must identify itself with an identifier specified in the audience of the token, and otherwise should reject the token. The audience defaults to the identifier of the apiserver.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audience: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub audience: ::core::option::Option<::std::string::String>,
     /// expirationSeconds is the requested duration of validity of the service account token. As the token approaches expiration, the kubelet volume plugin will proactively rotate the service account token. The kubelet will start trying to rotate the token if the token is older than 80 percent of its time to live or if the token is older than 24 hours.Defaults to 1 hour and must be at least 10 minutes.
-    #[serde(rename = "expirationSeconds", skip_serializing_if = "Option::is_none")]
-    pub expiration_seconds: Option<i64>,
+    #[serde(
+        rename = "expirationSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub expiration_seconds: ::core::option::Option<i64>,
     /// path is the path relative to the mount point of the file to project the token into.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub path: std::string::String,
+    pub path: ::std::string::String,
 }
 /// ServiceList holds a list of services.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServiceList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -5035,7 +6084,7 @@ pub struct ServiceList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<Service>,
+    pub items: ::std::vec::Vec<Service>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -5043,8 +6092,10 @@ pub struct ServiceList {
     )]
     pub kind: crate::Kind<ServiceList>,
     /// Standard list metadata. More info: <https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ServiceList {
     const API_VERSION: &'static str = "v1";
@@ -5053,7 +6104,7 @@ impl crate::TypeMeta for ServiceList {
     const KIND: &'static str = "ServiceList";
 }
 /// ServicePort contains information on service's port.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServicePort {
     /// The application protocol for this port. This is used as a hint for implementations to offer richer behavior for protocols that they understand. This field follows standard Kubernetes label syntax. Valid values are either:
     ///
@@ -5065,14 +6116,20 @@ pub struct ServicePort {
     ///   * 'kubernetes.io/wss' - WebSocket over TLS as described in <https://www.rfc-editor.org/rfc/rfc6455>
     ///
     /// * Other protocols should use implementation-defined prefixed names such as mycompany.com/my-custom-protocol.
-    #[serde(rename = "appProtocol", skip_serializing_if = "Option::is_none")]
-    pub app_protocol: Option<std::string::String>,
+    #[serde(
+        rename = "appProtocol",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub app_protocol: ::core::option::Option<::std::string::String>,
     /// The name of this port within the service. This must be a DNS_LABEL. All ports within a ServiceSpec must have unique names. When considering the endpoints for a Service, this must match the 'name' field in the EndpointPort. Optional if only one ServicePort is defined on this service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub name: ::core::option::Option<::std::string::String>,
     /// The port on each node on which this service is exposed when type is NodePort or LoadBalancer.  Usually assigned by the system. If a value is specified, in-range, and not in use it will be used, otherwise the operation will fail.  If not specified, a port will be allocated if this Service requires one.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type from NodePort to ClusterIP). More info: <https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport>
-    #[serde(rename = "nodePort", skip_serializing_if = "Option::is_none")]
-    pub node_port: Option<i32>,
+    #[serde(
+        rename = "nodePort",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_port: ::core::option::Option<i32>,
     /// The port that will be exposed by this service.
     #[serde(
         default,
@@ -5080,112 +6137,165 @@ pub struct ServicePort {
     )]
     pub port: i32,
     /// The IP protocol for this port. Supports "TCP", "UDP", and "SCTP". Default is TCP.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub protocol: ::core::option::Option<::std::string::String>,
     /// Number or name of the port to access on the pods targeted by the service. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME. If this is a string, it will be looked up as a named port in the target Pod's container ports. If this is not specified, the value of the 'port' field is used (an identity map). This field is ignored for services with clusterIP=None, and should be omitted or set equal to the 'port' field. More info: <https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service>
-    #[serde(rename = "targetPort", skip_serializing_if = "Option::is_none")]
-    pub target_port: Option<crate::IntOrString>,
+    #[serde(
+        rename = "targetPort",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub target_port: ::core::option::Option<crate::IntOrString>,
 }
 /// ServiceSpec describes the attributes that a user creates on a service.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServiceSpec {
     /// allocateLoadBalancerNodePorts defines if NodePorts will be automatically allocated for services with type LoadBalancer.  Default is "true". It may be set to "false" if the cluster load-balancer does not rely on NodePorts.  If the caller requests specific NodePorts (by specifying a value), those requests will be respected, regardless of this field. This field may only be set for services with type LoadBalancer and will be cleared if the type is changed to any other type.
     #[serde(
         rename = "allocateLoadBalancerNodePorts",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub allocate_load_balancer_node_ports: Option<bool>,
+    pub allocate_load_balancer_node_ports: ::core::option::Option<bool>,
     /// clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are "None", empty string (""), or a valid IP address. Setting this to "None" makes a "headless service" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: <https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies>
-    #[serde(rename = "clusterIP", skip_serializing_if = "Option::is_none")]
-    pub cluster_ip: Option<std::string::String>,
+    #[serde(
+        rename = "clusterIP",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cluster_ip: ::core::option::Option<::std::string::String>,
     /// ClusterIPs is a list of IP addresses assigned to this service, and are usually assigned randomly.  If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be empty) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are "None", empty string (""), or a valid IP address.  Setting this to "None" makes a "headless service" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName.  If this field is not specified, it will be initialized from the clusterIP field.  If this field is specified, clients must ensure that clusterIPs\[0\] and clusterIP have the same value.
     ///
     /// This field may hold a maximum of two entries (dual-stack IPs, in either order). These IPs must correspond to the values of the ipFamilies field. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field. More info: <https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies>
-    #[serde(rename = "clusterIPs", skip_serializing_if = "Option::is_none")]
-    pub cluster_ips: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "clusterIPs",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cluster_ips: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.
-    #[serde(rename = "externalIPs", skip_serializing_if = "Option::is_none")]
-    pub external_ips: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "externalIPs",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub external_ips: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// externalName is the external reference that discovery mechanisms will return as an alias for this service (e.g. a DNS CNAME record). No proxying will be involved.  Must be a lowercase RFC-1123 hostname (<https://tools.ietf.org/html/rfc1123>) and requires `type` to be "ExternalName".
-    #[serde(rename = "externalName", skip_serializing_if = "Option::is_none")]
-    pub external_name: Option<std::string::String>,
+    #[serde(
+        rename = "externalName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub external_name: ::core::option::Option<::std::string::String>,
     /// externalTrafficPolicy describes how nodes distribute service traffic they receive on one of the Service's "externally-facing" addresses (NodePorts, ExternalIPs, and LoadBalancer IPs). If set to "Local", the proxy will configure the service in a way that assumes that external load balancers will take care of balancing the service traffic between nodes, and so each node will deliver traffic only to the node-local endpoints of the service, without masquerading the client source IP. (Traffic mistakenly sent to a node with no endpoints will be dropped.) The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features). Note that traffic sent to an External IP or LoadBalancer IP from within the cluster will always get "Cluster" semantics, but clients sending to a NodePort from within the cluster may need to take traffic policy into account when picking a node.
-    #[serde(rename = "externalTrafficPolicy", skip_serializing_if = "Option::is_none")]
-    pub external_traffic_policy: Option<std::string::String>,
+    #[serde(
+        rename = "externalTrafficPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub external_traffic_policy: ::core::option::Option<::std::string::String>,
     /// healthCheckNodePort specifies the healthcheck nodePort for the service. This only applies when type is set to LoadBalancer and externalTrafficPolicy is set to Local. If a value is specified, is in-range, and is not in use, it will be used.  If not specified, a value will be automatically allocated.  External systems (e.g. load-balancers) can use this port to determine if a given node holds endpoints for this service or not.  If this field is specified when creating a Service which does not need it, creation will fail. This field will be wiped when updating a Service to no longer need it (e.g. changing type). This field cannot be updated once set.
-    #[serde(rename = "healthCheckNodePort", skip_serializing_if = "Option::is_none")]
-    pub health_check_node_port: Option<i32>,
+    #[serde(
+        rename = "healthCheckNodePort",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub health_check_node_port: ::core::option::Option<i32>,
     /// InternalTrafficPolicy describes how nodes distribute service traffic they receive on the ClusterIP. If set to "Local", the proxy will assume that pods only want to talk to endpoints of the service on the same node as the pod, dropping the traffic if there are no local endpoints. The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly (possibly modified by topology and other features).
-    #[serde(rename = "internalTrafficPolicy", skip_serializing_if = "Option::is_none")]
-    pub internal_traffic_policy: Option<std::string::String>,
+    #[serde(
+        rename = "internalTrafficPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub internal_traffic_policy: ::core::option::Option<::std::string::String>,
     /// IPFamilies is a list of IP families (e.g. IPv4, IPv6) assigned to this service. This field is usually assigned automatically based on cluster configuration and the ipFamilyPolicy field. If this field is specified manually, the requested family is available in the cluster, and ipFamilyPolicy allows it, it will be used; otherwise creation of the service will fail. This field is conditionally mutable: it allows for adding or removing a secondary IP family, but it does not allow changing the primary IP family of the Service. Valid values are "IPv4" and "IPv6".  This field only applies to Services of types ClusterIP, NodePort, and LoadBalancer, and does apply to "headless" services. This field will be wiped when updating a Service to type ExternalName.
     ///
     /// This field may hold a maximum of two entries (dual-stack families, in either order).  These families must correspond to the values of the clusterIPs field, if specified. Both clusterIPs and ipFamilies are governed by the ipFamilyPolicy field.
-    #[serde(rename = "ipFamilies", skip_serializing_if = "Option::is_none")]
-    pub ip_families: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "ipFamilies",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_families: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IPFamilyPolicy represents the dual-stack-ness requested or required by this Service. If there is no value provided, then this field will be set to SingleStack. Services can be "SingleStack" (a single IP family), "PreferDualStack" (two IP families on dual-stack configured clusters or a single IP family on single-stack clusters), or "RequireDualStack" (two IP families on dual-stack configured clusters, otherwise fail). The ipFamilies and clusterIPs fields depend on the value of this field. This field will be wiped when updating a service to type ExternalName.
-    #[serde(rename = "ipFamilyPolicy", skip_serializing_if = "Option::is_none")]
-    pub ip_family_policy: Option<std::string::String>,
+    #[serde(
+        rename = "ipFamilyPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub ip_family_policy: ::core::option::Option<::std::string::String>,
     /// loadBalancerClass is the class of the load balancer implementation this Service belongs to. If specified, the value of this field must be a label-style identifier, with an optional prefix, e.g. "internal-vip" or "example.com/internal-vip". Unprefixed names are reserved for end-users. This field can only be set when the Service type is 'LoadBalancer'. If not set, the default load balancer implementation is used, today this is typically done through the cloud provider integration, but should apply for any default implementation. If set, it is assumed that a load balancer implementation is watching for Services with a matching class. Any default load balancer implementation (e.g. cloud providers) should ignore Services that set this field. This field can only be set when creating or updating a Service to type 'LoadBalancer'. Once set, it can not be changed. This field will be wiped when a service is updated to a non 'LoadBalancer' type.
-    #[serde(rename = "loadBalancerClass", skip_serializing_if = "Option::is_none")]
-    pub load_balancer_class: Option<std::string::String>,
+    #[serde(
+        rename = "loadBalancerClass",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub load_balancer_class: ::core::option::Option<::std::string::String>,
     /// Only applies to Service Type: LoadBalancer. This feature depends on whether the underlying cloud-provider supports specifying the loadBalancerIP when a load balancer is created. This field will be ignored if the cloud-provider does not support the feature. Deprecated: This field was under-specified and its meaning varies across implementations. Using it is non-portable and it may not support dual-stack. Users are encouraged to use implementation-specific annotations when available.
-    #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
-    pub load_balancer_ip: Option<std::string::String>,
+    #[serde(
+        rename = "loadBalancerIP",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub load_balancer_ip: ::core::option::Option<::std::string::String>,
     /// If specified and supported by the platform, this will restrict traffic through the cloud-provider load-balancer will be restricted to the specified client IPs. This field will be ignored if the cloud-provider does not support the feature." More info: <https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/>
     #[serde(
         rename = "loadBalancerSourceRanges",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub load_balancer_source_ranges: Option<std::vec::Vec<std::string::String>>,
+    pub load_balancer_source_ranges: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The list of ports that are exposed by this service. More info: <https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ports: Option<std::vec::Vec<ServicePort>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ports: ::core::option::Option<::std::vec::Vec<ServicePort>>,
     /// publishNotReadyAddresses indicates that any agent which deals with endpoints for this Service should disregard any indications of ready/not-ready. The primary use case for setting this field is for a StatefulSet's Headless Service to propagate SRV DNS records for its Pods for the purpose of peer discovery. The Kubernetes controllers that generate Endpoints and EndpointSlice resources for Services interpret this to mean that all endpoints are considered "ready" even if the Pods themselves are not. Agents which consume only Kubernetes generated endpoints through the Endpoints or EndpointSlice resources can safely assume this behavior.
     #[serde(
         rename = "publishNotReadyAddresses",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub publish_not_ready_addresses: Option<bool>,
+    pub publish_not_ready_addresses: ::core::option::Option<bool>,
     /// Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: <https://kubernetes.io/docs/concepts/services-networking/service/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selector: Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub selector: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Supports "ClientIP" and "None". Used to maintain session affinity. Enable client IP based session affinity. Must be ClientIP or None. Defaults to None. More info: <https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies>
-    #[serde(rename = "sessionAffinity", skip_serializing_if = "Option::is_none")]
-    pub session_affinity: Option<std::string::String>,
+    #[serde(
+        rename = "sessionAffinity",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub session_affinity: ::core::option::Option<::std::string::String>,
     /// sessionAffinityConfig contains the configurations of session affinity.
-    #[serde(rename = "sessionAffinityConfig", skip_serializing_if = "Option::is_none")]
-    pub session_affinity_config: Option<SessionAffinityConfig>,
+    #[serde(
+        rename = "sessionAffinityConfig",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub session_affinity_config: ::core::option::Option<SessionAffinityConfig>,
     /// TrafficDistribution offers a way to express preferences for how traffic is distributed to Service endpoints. Implementations can use this field as a hint, but are not required to guarantee strict adherence. If the field is not set, the implementation will apply its default routing strategy. If set to "PreferClose", implementations should prioritize endpoints that are in the same zone.
-    #[serde(rename = "trafficDistribution", skip_serializing_if = "Option::is_none")]
-    pub traffic_distribution: Option<std::string::String>,
+    #[serde(
+        rename = "trafficDistribution",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub traffic_distribution: ::core::option::Option<::std::string::String>,
     /// type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. "ClusterIP" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is "None", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. "NodePort" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. "LoadBalancer" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. "ExternalName" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: <https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types>
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<std::string::String>,
+    #[serde(rename = "type", skip_serializing_if = "::core::option::Option::is_none")]
+    pub type_: ::core::option::Option<::std::string::String>,
 }
 /// ServiceStatus represents the current status of a service.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServiceStatus {
     /// Current service state
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<
-        std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<
+        ::std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
     >,
     /// LoadBalancer contains the current status of the load-balancer, if one is present.
-    #[serde(rename = "loadBalancer", skip_serializing_if = "Option::is_none")]
-    pub load_balancer: Option<LoadBalancerStatus>,
+    #[serde(
+        rename = "loadBalancer",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub load_balancer: ::core::option::Option<LoadBalancerStatus>,
 }
 /// SessionAffinityConfig represents the configurations of session affinity.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SessionAffinityConfig {
     /// clientIP contains the configurations of Client IP based session affinity.
-    #[serde(rename = "clientIP", skip_serializing_if = "Option::is_none")]
-    pub client_ip: Option<ClientIPConfig>,
+    #[serde(
+        rename = "clientIP",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub client_ip: ::core::option::Option<ClientIPConfig>,
 }
 /// SleepAction describes a "sleep" action.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct SleepAction {
     /// Seconds is the number of seconds to sleep.
     #[serde(
@@ -5195,65 +6305,89 @@ pub struct SleepAction {
     pub seconds: i64,
 }
 /// Represents a StorageOS persistent volume resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct StorageOSPersistentVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef specifies the secret to use for obtaining the StorageOS API credentials.  If not specified, default values will be attempted.
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<ObjectReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<ObjectReference>,
     /// volumeName is the human-readable name of the StorageOS volume.  Volume names are only unique within a namespace.
-    #[serde(rename = "volumeName", skip_serializing_if = "Option::is_none")]
-    pub volume_name: Option<std::string::String>,
+    #[serde(
+        rename = "volumeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_name: ::core::option::Option<::std::string::String>,
     /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
-    #[serde(rename = "volumeNamespace", skip_serializing_if = "Option::is_none")]
-    pub volume_namespace: Option<std::string::String>,
+    #[serde(
+        rename = "volumeNamespace",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_namespace: ::core::option::Option<::std::string::String>,
 }
 /// Represents a StorageOS persistent volume resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct StorageOSVolumeSource {
     /// fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// secretRef specifies the secret to use for obtaining the StorageOS API credentials.  If not specified, default values will be attempted.
-    #[serde(rename = "secretRef", skip_serializing_if = "Option::is_none")]
-    pub secret_ref: Option<LocalObjectReference>,
+    #[serde(
+        rename = "secretRef",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub secret_ref: ::core::option::Option<LocalObjectReference>,
     /// volumeName is the human-readable name of the StorageOS volume.  Volume names are only unique within a namespace.
-    #[serde(rename = "volumeName", skip_serializing_if = "Option::is_none")]
-    pub volume_name: Option<std::string::String>,
+    #[serde(
+        rename = "volumeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_name: ::core::option::Option<::std::string::String>,
     /// volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to "default" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.
-    #[serde(rename = "volumeNamespace", skip_serializing_if = "Option::is_none")]
-    pub volume_namespace: Option<std::string::String>,
+    #[serde(
+        rename = "volumeNamespace",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_namespace: ::core::option::Option<::std::string::String>,
 }
 /// Sysctl defines a kernel parameter to be set
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Sysctl {
     /// Name of a property to set
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Value of a property to set
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub value: std::string::String,
+    pub value: ::std::string::String,
 }
 /// TCPSocketAction describes an action based on opening a socket
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TCPSocketAction {
     /// Optional: Host name to connect to, defaults to the pod IP.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub host: ::core::option::Option<::std::string::String>,
     /// Number or name of the port to access on the container. Number must be in the range 1 to 65535. Name must be an IANA_SVC_NAME.
     #[serde(
         default,
@@ -5262,80 +6396,99 @@ pub struct TCPSocketAction {
     pub port: crate::IntOrString,
 }
 /// The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Taint {
     /// Required. The effect of the taint on pods that do not tolerate the taint. Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub effect: std::string::String,
+    pub effect: ::std::string::String,
     /// Required. The taint key to be applied to a node.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// TimeAdded represents the time at which the taint was added.
-    #[serde(rename = "timeAdded", skip_serializing_if = "Option::is_none")]
-    pub time_added: Option<crate::Time>,
+    #[serde(
+        rename = "timeAdded",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub time_added: ::core::option::Option<crate::Time>,
     /// The taint value corresponding to the taint key.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub value: ::core::option::Option<::std::string::String>,
 }
 /// The pod this Toleration is attached to tolerates any taint that matches the triple \<key,value,effect\> using the matching operator \<operator\>.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Toleration {
     /// Effect indicates the taint effect to match. Empty means match all taint effects. When specified, allowed values are NoSchedule, PreferNoSchedule and NoExecute.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effect: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub effect: ::core::option::Option<::std::string::String>,
     /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub key: ::core::option::Option<::std::string::String>,
     /// Operator represents a key's relationship to the value. Valid operators are Exists, Equal, Lt, and Gt. Defaults to Equal. Exists is equivalent to wildcard for value, so that a pod can tolerate all taints of a particular category. Lt and Gt perform numeric comparisons (requires feature gate TaintTolerationComparisonOperators).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub operator: ::core::option::Option<::std::string::String>,
     /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system.
-    #[serde(rename = "tolerationSeconds", skip_serializing_if = "Option::is_none")]
-    pub toleration_seconds: Option<i64>,
+    #[serde(
+        rename = "tolerationSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub toleration_seconds: ::core::option::Option<i64>,
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub value: ::core::option::Option<::std::string::String>,
 }
 /// A topology selector requirement is a selector that matches given label. This is an alpha feature and may change in the future.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TopologySelectorLabelRequirement {
     /// The label key that the selector applies to.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// An array of string values. One value must match the label to be selected. Each entry in Values is ORed.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub values: std::vec::Vec<std::string::String>,
+    pub values: ::std::vec::Vec<::std::string::String>,
 }
 /// A topology selector term represents the result of label queries. A null or empty topology selector term matches no objects. The requirements of them are ANDed. It provides a subset of functionality as NodeSelectorTerm. This is an alpha feature and may change in the future.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TopologySelectorTerm {
     /// A list of topology selector requirements by labels.
-    #[serde(rename = "matchLabelExpressions", skip_serializing_if = "Option::is_none")]
-    pub match_label_expressions: Option<std::vec::Vec<TopologySelectorLabelRequirement>>,
+    #[serde(
+        rename = "matchLabelExpressions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub match_label_expressions: ::core::option::Option<
+        ::std::vec::Vec<TopologySelectorLabelRequirement>,
+    >,
 }
 /// TopologySpreadConstraint specifies how to spread matching pods among the given topology.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TopologySpreadConstraint {
     /// LabelSelector is used to find matching pods. Pods that match this label selector are counted to determine the number of pods in their corresponding topology domain.
-    #[serde(rename = "labelSelector", skip_serializing_if = "Option::is_none")]
-    pub label_selector: Option<crate::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    #[serde(
+        rename = "labelSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub label_selector: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    >,
     /// MatchLabelKeys is a set of pod label keys to select the pods over which spreading will be calculated. The keys are used to lookup values from the incoming pod labels, those key-value labels are ANDed with labelSelector to select the group of existing pods over which spreading will be calculated for the incoming pod. The same key is forbidden to exist in both MatchLabelKeys and LabelSelector. MatchLabelKeys cannot be set when LabelSelector isn't set. Keys that don't exist in the incoming pod labels will be ignored. A null or empty list means only match against labelSelector.
     ///
     /// This is a beta field and requires the MatchLabelKeysInPodTopologySpread feature gate to be enabled (enabled by default).
-    #[serde(rename = "matchLabelKeys", skip_serializing_if = "Option::is_none")]
-    pub match_label_keys: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "matchLabelKeys",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub match_label_keys: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// MaxSkew describes the degree to which pods may be unevenly distributed. When `whenUnsatisfiable=DoNotSchedule`, it is the maximum permitted difference between the number of matching pods in the target topology and the global minimum. The global minimum is the minimum number of matching pods in an eligible domain or zero if the number of eligible domains is less than MinDomains. For example, in a 3-zone cluster, MaxSkew is set to 1, and pods with the same labelSelector spread as 2/2/1: In this case, the global minimum is 1. | zone1 | zone2 | zone3 | |  P P  |  P P  |   P   | - if MaxSkew is 1, incoming pod can only be scheduled to zone3 to become 2/2/2; scheduling it onto zone1(zone2) would make the ActualSkew(3-1) on zone1(zone2) violate MaxSkew(1). - if MaxSkew is 2, incoming pod can be scheduled onto any zone. When `whenUnsatisfiable=ScheduleAnyway`, it is used to give higher precedence to topologies that satisfy it. It's a required field. Default value is 1 and 0 is not allowed.
     #[serde(
         rename = "maxSkew",
@@ -5346,25 +6499,34 @@ pub struct TopologySpreadConstraint {
     /// MinDomains indicates a minimum number of eligible domains. When the number of eligible domains with matching topology keys is less than minDomains, Pod Topology Spread treats "global minimum" as 0, and then the calculation of Skew is performed. And when the number of eligible domains with matching topology keys equals or greater than minDomains, this value has no effect on scheduling. As a result, when the number of eligible domains is less than minDomains, scheduler won't schedule more than maxSkew Pods to those domains. If value is nil, the constraint behaves as if MinDomains is equal to 1. Valid values are integers greater than 0. When value is not nil, WhenUnsatisfiable must be DoNotSchedule.
     ///
     /// For example, in a 3-zone cluster, MaxSkew is set to 2, MinDomains is set to 5 and pods with the same labelSelector spread as 2/2/2: | zone1 | zone2 | zone3 | |  P P  |  P P  |  P P  | The number of domains is less than 5(MinDomains), so "global minimum" is treated as 0. In this situation, new pod with the same labelSelector cannot be scheduled, because computed skew will be 3(3 - 0) if new Pod is scheduled to any of the three zones, it will violate MaxSkew.
-    #[serde(rename = "minDomains", skip_serializing_if = "Option::is_none")]
-    pub min_domains: Option<i32>,
+    #[serde(
+        rename = "minDomains",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub min_domains: ::core::option::Option<i32>,
     /// NodeAffinityPolicy indicates how we will treat Pod's nodeAffinity/nodeSelector when calculating pod topology spread skew. Options are: - Honor: only nodes matching nodeAffinity/nodeSelector are included in the calculations. - Ignore: nodeAffinity/nodeSelector are ignored. All nodes are included in the calculations.
     ///
     /// If this value is nil, the behavior is equivalent to the Honor policy.
-    #[serde(rename = "nodeAffinityPolicy", skip_serializing_if = "Option::is_none")]
-    pub node_affinity_policy: Option<std::string::String>,
+    #[serde(
+        rename = "nodeAffinityPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_affinity_policy: ::core::option::Option<::std::string::String>,
     /// NodeTaintsPolicy indicates how we will treat node taints when calculating pod topology spread skew. Options are: - Honor: nodes without taints, along with tainted nodes for which the incoming pod has a toleration, are included. - Ignore: node taints are ignored. All nodes are included.
     ///
     /// If this value is nil, the behavior is equivalent to the Ignore policy.
-    #[serde(rename = "nodeTaintsPolicy", skip_serializing_if = "Option::is_none")]
-    pub node_taints_policy: Option<std::string::String>,
+    #[serde(
+        rename = "nodeTaintsPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_taints_policy: ::core::option::Option<::std::string::String>,
     /// TopologyKey is the key of node labels. Nodes that have a label with this key and identical values are considered to be in the same topology. We consider each \<key, value\> as a "bucket", and try to put balanced number of pods into each bucket. We define a domain as a particular instance of a topology. Also, we define an eligible domain as a domain whose nodes meet the requirements of nodeAffinityPolicy and nodeTaintsPolicy. e.g. If TopologyKey is "kubernetes.io/hostname", each Node is a domain of that topology. And, if TopologyKey is "topology.kubernetes.io/zone", each zone is a domain of that topology. It's a required field.
     #[serde(
         rename = "topologyKey",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub topology_key: std::string::String,
+    pub topology_key: ::std::string::String,
     /// WhenUnsatisfiable indicates how to deal with a pod if it doesn't satisfy the spread constraint. - DoNotSchedule (default) tells the scheduler not to schedule it. - ScheduleAnyway tells the scheduler to schedule the pod in any location,
     /// but giving higher precedence to topologies that would help reduce the
     /// skew.
@@ -5374,79 +6536,105 @@ pub struct TopologySpreadConstraint {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub when_unsatisfiable: std::string::String,
+    pub when_unsatisfiable: ::std::string::String,
 }
 /// TypedLocalObjectReference contains enough information to let you locate the typed referenced object inside the same namespace.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TypedLocalObjectReference {
     /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
-    #[serde(rename = "apiGroup", skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<std::string::String>,
+    #[serde(
+        rename = "apiGroup",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub api_group: ::core::option::Option<::std::string::String>,
     /// Kind is the type of resource being referenced
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub kind: std::string::String,
+    pub kind: ::std::string::String,
     /// Name is the name of resource being referenced
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
 }
 /// TypedObjectReference contains enough information to let you locate the typed referenced object
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct TypedObjectReference {
     /// APIGroup is the group for the resource being referenced. If APIGroup is not specified, the specified Kind must be in the core API group. For any other third-party types, APIGroup is required.
-    #[serde(rename = "apiGroup", skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<std::string::String>,
+    #[serde(
+        rename = "apiGroup",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub api_group: ::core::option::Option<::std::string::String>,
     /// Kind is the type of resource being referenced
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub kind: std::string::String,
+    pub kind: ::std::string::String,
     /// Name is the name of resource being referenced
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Namespace is the namespace of resource being referenced Note that when a namespace is specified, a gateway.networking.k8s.io/ReferenceGrant object is required in the referent namespace to allow that namespace's owner to accept the reference. See the ReferenceGrant documentation for details. (Alpha) This field requires the CrossNamespaceVolumeDataSource feature gate to be enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub namespace: ::core::option::Option<::std::string::String>,
 }
 /// Volume represents a named volume in a pod that may be accessed by any container in the pod.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Volume {
     /// awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: AWSElasticBlockStore is deprecated. All operations for the in-tree awsElasticBlockStore type are redirected to the ebs.csi.aws.com CSI driver. More info: <https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore>
-    #[serde(rename = "awsElasticBlockStore", skip_serializing_if = "Option::is_none")]
-    pub aws_elastic_block_store: Option<AWSElasticBlockStoreVolumeSource>,
+    #[serde(
+        rename = "awsElasticBlockStore",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub aws_elastic_block_store: ::core::option::Option<
+        AWSElasticBlockStoreVolumeSource,
+    >,
     /// azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod. Deprecated: AzureDisk is deprecated. All operations for the in-tree azureDisk type are redirected to the disk.csi.azure.com CSI driver.
-    #[serde(rename = "azureDisk", skip_serializing_if = "Option::is_none")]
-    pub azure_disk: Option<AzureDiskVolumeSource>,
+    #[serde(
+        rename = "azureDisk",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub azure_disk: ::core::option::Option<AzureDiskVolumeSource>,
     /// azureFile represents an Azure File Service mount on the host and bind mount to the pod. Deprecated: AzureFile is deprecated. All operations for the in-tree azureFile type are redirected to the file.csi.azure.com CSI driver.
-    #[serde(rename = "azureFile", skip_serializing_if = "Option::is_none")]
-    pub azure_file: Option<AzureFileVolumeSource>,
+    #[serde(
+        rename = "azureFile",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub azure_file: ::core::option::Option<AzureFileVolumeSource>,
     /// cephFS represents a Ceph FS mount on the host that shares a pod's lifetime. Deprecated: CephFS is deprecated and the in-tree cephfs type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cephfs: Option<CephFSVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub cephfs: ::core::option::Option<CephFSVolumeSource>,
     /// cinder represents a cinder volume attached and mounted on kubelets host machine. Deprecated: Cinder is deprecated. All operations for the in-tree cinder type are redirected to the cinder.csi.openstack.org CSI driver. More info: <https://examples.k8s.io/mysql-cinder-pd/README.md>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cinder: Option<CinderVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub cinder: ::core::option::Option<CinderVolumeSource>,
     /// configMap represents a configMap that should populate this volume
-    #[serde(rename = "configMap", skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapVolumeSource>,
+    #[serde(
+        rename = "configMap",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub config_map: ::core::option::Option<ConfigMapVolumeSource>,
     /// csi (Container Storage Interface) represents ephemeral storage that is handled by certain external CSI drivers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub csi: Option<CSIVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub csi: ::core::option::Option<CSIVolumeSource>,
     /// downwardAPI represents downward API about the pod that should populate this volume
-    #[serde(rename = "downwardAPI", skip_serializing_if = "Option::is_none")]
-    pub downward_api: Option<DownwardAPIVolumeSource>,
+    #[serde(
+        rename = "downwardAPI",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub downward_api: ::core::option::Option<DownwardAPIVolumeSource>,
     /// emptyDir represents a temporary directory that shares a pod's lifetime. More info: <https://kubernetes.io/docs/concepts/storage/volumes#emptydir>
-    #[serde(rename = "emptyDir", skip_serializing_if = "Option::is_none")]
-    pub empty_dir: Option<EmptyDirVolumeSource>,
+    #[serde(
+        rename = "emptyDir",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub empty_dir: ::core::option::Option<EmptyDirVolumeSource>,
     /// ephemeral represents a volume that is handled by a cluster storage driver. The volume's lifecycle is tied to the pod that defines it - it will be created before the pod starts, and deleted when the pod is removed.
     ///
     /// Use this if: a) the volume is only needed while the pod runs, b) features of normal volumes like restoring from snapshot or capacity
@@ -5461,81 +6649,104 @@ pub struct Volume {
     /// Use CSI for light-weight local ephemeral volumes if the CSI driver is meant to be used that way - see the documentation of the driver for more information.
     ///
     /// A pod can use both types of ephemeral volumes and persistent volumes at the same time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ephemeral: Option<EphemeralVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ephemeral: ::core::option::Option<EphemeralVolumeSource>,
     /// fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fc: Option<FCVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub fc: ::core::option::Option<FCVolumeSource>,
     /// flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin. Deprecated: FlexVolume is deprecated. Consider using a CSIDriver instead.
-    #[serde(rename = "flexVolume", skip_serializing_if = "Option::is_none")]
-    pub flex_volume: Option<FlexVolumeSource>,
+    #[serde(
+        rename = "flexVolume",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub flex_volume: ::core::option::Option<FlexVolumeSource>,
     /// flocker represents a Flocker volume attached to a kubelet's host machine. This depends on the Flocker control service being running. Deprecated: Flocker is deprecated and the in-tree flocker type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flocker: Option<FlockerVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub flocker: ::core::option::Option<FlockerVolumeSource>,
     /// gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Deprecated: GCEPersistentDisk is deprecated. All operations for the in-tree gcePersistentDisk type are redirected to the pd.csi.storage.gke.io CSI driver. More info: <https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk>
-    #[serde(rename = "gcePersistentDisk", skip_serializing_if = "Option::is_none")]
-    pub gce_persistent_disk: Option<GCEPersistentDiskVolumeSource>,
+    #[serde(
+        rename = "gcePersistentDisk",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub gce_persistent_disk: ::core::option::Option<GCEPersistentDiskVolumeSource>,
     /// gitRepo represents a git repository at a particular revision. Deprecated: GitRepo is deprecated. To provision a container with a git repo, mount an EmptyDir into an InitContainer that clones the repo using git, then mount the EmptyDir into the Pod's container.
-    #[serde(rename = "gitRepo", skip_serializing_if = "Option::is_none")]
-    pub git_repo: Option<GitRepoVolumeSource>,
+    #[serde(rename = "gitRepo", skip_serializing_if = "::core::option::Option::is_none")]
+    pub git_repo: ::core::option::Option<GitRepoVolumeSource>,
     /// glusterfs represents a Glusterfs mount on the host that shares a pod's lifetime. Deprecated: Glusterfs is deprecated and the in-tree glusterfs type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub glusterfs: Option<GlusterfsVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub glusterfs: ::core::option::Option<GlusterfsVolumeSource>,
     /// hostPath represents a pre-existing file or directory on the host machine that is directly exposed to the container. This is generally used for system agents or other privileged things that are allowed to see the host machine. Most containers will NOT need this. More info: <https://kubernetes.io/docs/concepts/storage/volumes#hostpath>
-    #[serde(rename = "hostPath", skip_serializing_if = "Option::is_none")]
-    pub host_path: Option<HostPathVolumeSource>,
+    #[serde(
+        rename = "hostPath",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub host_path: ::core::option::Option<HostPathVolumeSource>,
     /// image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet's host machine. The volume is resolved at pod startup depending on which PullPolicy value is provided:
     ///
     /// - Always: the kubelet always attempts to pull the reference. Container creation will fail If the pull fails. - Never: the kubelet never pulls the reference and only uses a local image or artifact. Container creation will fail if the reference isn't present. - IfNotPresent: the kubelet pulls if the reference isn't already present on disk. Container creation will fail if the reference isn't present and the pull fails.
     ///
     /// The volume gets re-resolved if the pod gets deleted and recreated, which means that new remote content will become available on pod recreation. A failure to resolve or pull the image during pod startup will block containers from starting and may add significant latency. Failures will be retried using normal volume backoff and will be reported on the pod reason and message. The types of objects that may be mounted by this volume are defined by the container runtime implementation on a host machine and at minimum must include all valid types supported by the container image field. The OCI object gets mounted in a single directory (spec.containers\[\*\].volumeMounts.mountPath) by merging the manifest layers in the same way as for container images. The volume will be mounted read-only (ro). Sub path mounts for containers are not supported (spec.containers\[\*\].volumeMounts.subpath) before 1.33. The field spec.securityContext.fsGroupChangePolicy has no effect on this volume type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub image: ::core::option::Option<ImageVolumeSource>,
     /// iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. More info: <https://kubernetes.io/docs/concepts/storage/volumes/#iscsi>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iscsi: Option<ISCSIVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub iscsi: ::core::option::Option<ISCSIVolumeSource>,
     /// name of the volume. Must be a DNS_LABEL and unique within the pod. More info: <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names>
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// nfs represents an NFS mount on the host that shares a pod's lifetime More info: <https://kubernetes.io/docs/concepts/storage/volumes#nfs>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nfs: Option<NFSVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub nfs: ::core::option::Option<NFSVolumeSource>,
     /// persistentVolumeClaimVolumeSource represents a reference to a PersistentVolumeClaim in the same namespace. More info: <https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistentvolumeclaims>
-    #[serde(rename = "persistentVolumeClaim", skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
+    #[serde(
+        rename = "persistentVolumeClaim",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub persistent_volume_claim: ::core::option::Option<
+        PersistentVolumeClaimVolumeSource,
+    >,
     /// photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine. Deprecated: PhotonPersistentDisk is deprecated and the in-tree photonPersistentDisk type is no longer supported.
-    #[serde(rename = "photonPersistentDisk", skip_serializing_if = "Option::is_none")]
-    pub photon_persistent_disk: Option<PhotonPersistentDiskVolumeSource>,
+    #[serde(
+        rename = "photonPersistentDisk",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub photon_persistent_disk: ::core::option::Option<PhotonPersistentDiskVolumeSource>,
     /// portworxVolume represents a portworx volume attached and mounted on kubelets host machine. Deprecated: PortworxVolume is deprecated. All operations for the in-tree portworxVolume type are redirected to the pxd.portworx.com CSI driver.
-    #[serde(rename = "portworxVolume", skip_serializing_if = "Option::is_none")]
-    pub portworx_volume: Option<PortworxVolumeSource>,
+    #[serde(
+        rename = "portworxVolume",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub portworx_volume: ::core::option::Option<PortworxVolumeSource>,
     /// projected items for all in one resources secrets, configmaps, and downward API
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub projected: Option<ProjectedVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub projected: ::core::option::Option<ProjectedVolumeSource>,
     /// quobyte represents a Quobyte mount on the host that shares a pod's lifetime. Deprecated: Quobyte is deprecated and the in-tree quobyte type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quobyte: Option<QuobyteVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub quobyte: ::core::option::Option<QuobyteVolumeSource>,
     /// rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. Deprecated: RBD is deprecated and the in-tree rbd type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rbd: Option<RBDVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub rbd: ::core::option::Option<RBDVolumeSource>,
     /// scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes. Deprecated: ScaleIO is deprecated and the in-tree scaleIO type is no longer supported.
-    #[serde(rename = "scaleIO", skip_serializing_if = "Option::is_none")]
-    pub scale_io: Option<ScaleIOVolumeSource>,
+    #[serde(rename = "scaleIO", skip_serializing_if = "::core::option::Option::is_none")]
+    pub scale_io: ::core::option::Option<ScaleIOVolumeSource>,
     /// secret represents a secret that should populate this volume. More info: <https://kubernetes.io/docs/concepts/storage/volumes#secret>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub secret: ::core::option::Option<SecretVolumeSource>,
     /// storageOS represents a StorageOS volume attached and mounted on Kubernetes nodes. Deprecated: StorageOS is deprecated and the in-tree storageos type is no longer supported.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub storageos: Option<StorageOSVolumeSource>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub storageos: ::core::option::Option<StorageOSVolumeSource>,
     /// vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine. Deprecated: VsphereVolume is deprecated. All operations for the in-tree vsphereVolume type are redirected to the csi.vsphere.vmware.com CSI driver.
-    #[serde(rename = "vsphereVolume", skip_serializing_if = "Option::is_none")]
-    pub vsphere_volume: Option<VsphereVirtualDiskVolumeSource>,
+    #[serde(
+        rename = "vsphereVolume",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub vsphere_volume: ::core::option::Option<VsphereVirtualDiskVolumeSource>,
 }
 /// volumeDevice describes a mapping of a raw block device within a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeDevice {
     /// devicePath is the path inside of the container that the device will be mapped to.
     #[serde(
@@ -5543,16 +6754,16 @@ pub struct VolumeDevice {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub device_path: std::string::String,
+    pub device_path: ::std::string::String,
     /// name must match the name of a persistentVolumeClaim in the pod
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
 }
 /// VolumeMount describes a mounting of a Volume within a container.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeMount {
     /// Path within the container at which the volume should be mounted.  Must not contain ':'.
     #[serde(
@@ -5560,19 +6771,25 @@ pub struct VolumeMount {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub mount_path: std::string::String,
+    pub mount_path: ::std::string::String,
     /// mountPropagation determines how mounts are propagated from the host to container and the other way around. When not set, MountPropagationNone is used. This field is beta in 1.10. When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified (which defaults to None).
-    #[serde(rename = "mountPropagation", skip_serializing_if = "Option::is_none")]
-    pub mount_propagation: Option<std::string::String>,
+    #[serde(
+        rename = "mountPropagation",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub mount_propagation: ::core::option::Option<::std::string::String>,
     /// This must match the Name of a Volume.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Mounted read-only if true, read-write otherwise (false or unspecified). Defaults to false.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// RecursiveReadOnly specifies whether read-only mounts should be handled recursively.
     ///
     /// If ReadOnly is false, this field has no meaning and must be unspecified.
@@ -5582,17 +6799,23 @@ pub struct VolumeMount {
     /// If this field is set to IfPossible or Enabled, MountPropagation must be set to None (or be unspecified, which defaults to None).
     ///
     /// If this field is not specified, it is treated as an equivalent of Disabled.
-    #[serde(rename = "recursiveReadOnly", skip_serializing_if = "Option::is_none")]
-    pub recursive_read_only: Option<std::string::String>,
+    #[serde(
+        rename = "recursiveReadOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub recursive_read_only: ::core::option::Option<::std::string::String>,
     /// Path within the volume from which the container's volume should be mounted. Defaults to "" (volume's root).
-    #[serde(rename = "subPath", skip_serializing_if = "Option::is_none")]
-    pub sub_path: Option<std::string::String>,
+    #[serde(rename = "subPath", skip_serializing_if = "::core::option::Option::is_none")]
+    pub sub_path: ::core::option::Option<::std::string::String>,
     /// Expanded path within the volume from which the container's volume should be mounted. Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment. Defaults to "" (volume's root). SubPathExpr and SubPath are mutually exclusive.
-    #[serde(rename = "subPathExpr", skip_serializing_if = "Option::is_none")]
-    pub sub_path_expr: Option<std::string::String>,
+    #[serde(
+        rename = "subPathExpr",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub sub_path_expr: ::core::option::Option<::std::string::String>,
 }
 /// VolumeMountStatus shows status of volume mounts.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeMountStatus {
     /// MountPath corresponds to the original VolumeMount.
     #[serde(
@@ -5600,32 +6823,41 @@ pub struct VolumeMountStatus {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub mount_path: std::string::String,
+    pub mount_path: ::std::string::String,
     /// Name corresponds to the name of the original VolumeMount.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// ReadOnly corresponds to the original VolumeMount.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
+    #[serde(
+        rename = "readOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub read_only: ::core::option::Option<bool>,
     /// RecursiveReadOnly must be set to Disabled, Enabled, or unspecified (for non-readonly mounts). An IfPossible value in the original VolumeMount must be translated to Disabled or Enabled, depending on the mount result.
-    #[serde(rename = "recursiveReadOnly", skip_serializing_if = "Option::is_none")]
-    pub recursive_read_only: Option<std::string::String>,
+    #[serde(
+        rename = "recursiveReadOnly",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub recursive_read_only: ::core::option::Option<::std::string::String>,
     /// volumeStatus represents volume-type-specific status about the mounted volume.
-    #[serde(rename = "volumeStatus", skip_serializing_if = "Option::is_none")]
-    pub volume_status: Option<VolumeStatus>,
+    #[serde(
+        rename = "volumeStatus",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub volume_status: ::core::option::Option<VolumeStatus>,
 }
 /// VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeNodeAffinity {
     /// required specifies hard node constraints that must be met.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub required: Option<NodeSelector>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub required: ::core::option::Option<NodeSelector>,
 }
 /// Projection that may be projected along with other supported volume types. Exactly one of these fields must be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeProjection {
     /// ClusterTrustBundle allows a pod to access the `.spec.trustBundle` field of ClusterTrustBundle objects in an auto-updating file.
     ///
@@ -5634,14 +6866,23 @@ pub struct VolumeProjection {
     /// ClusterTrustBundle objects can either be selected by name, or by the combination of signer name and a label selector.
     ///
     /// Kubelet performs aggressive normalization of the PEM contents written into the pod filesystem.  Esoteric PEM features such as inter-block comments and block headers are stripped.  Certificates are deduplicated. The ordering of certificates within the file is arbitrary, and Kubelet may change the order over time.
-    #[serde(rename = "clusterTrustBundle", skip_serializing_if = "Option::is_none")]
-    pub cluster_trust_bundle: Option<ClusterTrustBundleProjection>,
+    #[serde(
+        rename = "clusterTrustBundle",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub cluster_trust_bundle: ::core::option::Option<ClusterTrustBundleProjection>,
     /// configMap information about the configMap data to project
-    #[serde(rename = "configMap", skip_serializing_if = "Option::is_none")]
-    pub config_map: Option<ConfigMapProjection>,
+    #[serde(
+        rename = "configMap",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub config_map: ::core::option::Option<ConfigMapProjection>,
     /// downwardAPI information about the downwardAPI data to project
-    #[serde(rename = "downwardAPI", skip_serializing_if = "Option::is_none")]
-    pub downward_api: Option<DownwardAPIProjection>,
+    #[serde(
+        rename = "downwardAPI",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub downward_api: ::core::option::Option<DownwardAPIProjection>,
     /// Projects an auto-rotating credential bundle (private key and certificate chain) that the pod can use either as a TLS client or server.
     ///
     /// Kubelet generates a private key and uses it to send a PodCertificateRequest to the named signer.  Once the signer approves the request and issues a certificate chain, Kubelet writes the key and certificate chain to the pod filesystem.  The pod does not start until certificates have been issued for each podCertificate projected volume source in its spec.
@@ -5655,56 +6896,70 @@ pub struct VolumeProjection {
     /// Prefer using the credential bundle format, since your application code can read it atomically.  If you use keyPath and certificateChainPath, your application must make two separate file reads. If these coincide with a certificate rotation, it is possible that the private key and leaf certificate you read may not correspond to each other.  Your application will need to check for this condition, and re-read until they are consistent.
     ///
     /// The named signer controls chooses the format of the certificate it issues; consult the signer implementation's documentation to learn how to use the certificates it issues.
-    #[serde(rename = "podCertificate", skip_serializing_if = "Option::is_none")]
-    pub pod_certificate: Option<PodCertificateProjection>,
+    #[serde(
+        rename = "podCertificate",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub pod_certificate: ::core::option::Option<PodCertificateProjection>,
     /// secret information about the secret data to project
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretProjection>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub secret: ::core::option::Option<SecretProjection>,
     /// serviceAccountToken is information about the serviceAccountToken data to project
-    #[serde(rename = "serviceAccountToken", skip_serializing_if = "Option::is_none")]
-    pub service_account_token: Option<ServiceAccountTokenProjection>,
+    #[serde(
+        rename = "serviceAccountToken",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub service_account_token: ::core::option::Option<ServiceAccountTokenProjection>,
 }
 /// VolumeResourceRequirements describes the storage resource requirements for a volume.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeResourceRequirements {
     /// Limits describes the maximum amount of compute resources allowed. More info: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limits: Option<std::collections::BTreeMap<std::string::String, crate::Quantity>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub limits: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
+    >,
     /// Requests describes the minimum amount of compute resources required. If Requests is omitted for a container, it defaults to Limits if that is explicitly specified, otherwise to an implementation-defined value. Requests cannot exceed Limits. More info: <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub requests: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
 }
 /// VolumeStatus represents the status of a mounted volume. At most one of its members must be specified.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeStatus {
     /// image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet's host machine.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageVolumeStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub image: ::core::option::Option<ImageVolumeStatus>,
 }
 /// Represents a vSphere volume resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VsphereVirtualDiskVolumeSource {
     /// fsType is filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. "ext4", "xfs", "ntfs". Implicitly inferred to be "ext4" if unspecified.
-    #[serde(rename = "fsType", skip_serializing_if = "Option::is_none")]
-    pub fs_type: Option<std::string::String>,
+    #[serde(rename = "fsType", skip_serializing_if = "::core::option::Option::is_none")]
+    pub fs_type: ::core::option::Option<::std::string::String>,
     /// storagePolicyID is the storage Policy Based Management (SPBM) profile ID associated with the StoragePolicyName.
-    #[serde(rename = "storagePolicyID", skip_serializing_if = "Option::is_none")]
-    pub storage_policy_id: Option<std::string::String>,
+    #[serde(
+        rename = "storagePolicyID",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_policy_id: ::core::option::Option<::std::string::String>,
     /// storagePolicyName is the storage Policy Based Management (SPBM) profile name.
-    #[serde(rename = "storagePolicyName", skip_serializing_if = "Option::is_none")]
-    pub storage_policy_name: Option<std::string::String>,
+    #[serde(
+        rename = "storagePolicyName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub storage_policy_name: ::core::option::Option<::std::string::String>,
     /// volumePath is the path that identifies vSphere volume vmdk
     #[serde(
         rename = "volumePath",
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub volume_path: std::string::String,
+    pub volume_path: ::std::string::String,
 }
 /// The weights of all of the matched WeightedPodAffinityTerm fields are added per-node to find the most preferred node(s)
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct WeightedPodAffinityTerm {
     /// Required. A pod affinity term, associated with the corresponding weight.
     #[serde(
@@ -5721,18 +6976,30 @@ pub struct WeightedPodAffinityTerm {
     pub weight: i32,
 }
 /// WindowsSecurityContextOptions contain Windows-specific options and credentials.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct WindowsSecurityContextOptions {
     /// GMSACredentialSpec is where the GMSA admission webhook (<https://github.com/kubernetes-sigs/windows-gmsa>) inlines the contents of the GMSA credential spec named by the GMSACredentialSpecName field.
-    #[serde(rename = "gmsaCredentialSpec", skip_serializing_if = "Option::is_none")]
-    pub gmsa_credential_spec: Option<std::string::String>,
+    #[serde(
+        rename = "gmsaCredentialSpec",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub gmsa_credential_spec: ::core::option::Option<::std::string::String>,
     /// GMSACredentialSpecName is the name of the GMSA credential spec to use.
-    #[serde(rename = "gmsaCredentialSpecName", skip_serializing_if = "Option::is_none")]
-    pub gmsa_credential_spec_name: Option<std::string::String>,
+    #[serde(
+        rename = "gmsaCredentialSpecName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub gmsa_credential_spec_name: ::core::option::Option<::std::string::String>,
     /// HostProcess determines if a container should be run as a 'Host Process' container. All of a Pod's containers must have the same effective HostProcess value (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers). In addition, if HostProcess is true then HostNetwork must also be set to true.
-    #[serde(rename = "hostProcess", skip_serializing_if = "Option::is_none")]
-    pub host_process: Option<bool>,
+    #[serde(
+        rename = "hostProcess",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub host_process: ::core::option::Option<bool>,
     /// The UserName in Windows to run the entrypoint of the container process. Defaults to the user specified in image metadata if unspecified. May also be set in PodSecurityContext. If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-    #[serde(rename = "runAsUserName", skip_serializing_if = "Option::is_none")]
-    pub run_as_user_name: Option<std::string::String>,
+    #[serde(
+        rename = "runAsUserName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub run_as_user_name: ::core::option::Option<::std::string::String>,
 }

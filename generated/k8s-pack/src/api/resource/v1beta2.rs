@@ -3,26 +3,26 @@
 /// AllocatedDeviceStatus contains the status of an allocated device, if the driver chooses to report it. This may include driver-specific information.
 ///
 /// The combination of Driver, Pool, Device, and ShareID must match the corresponding key in Status.Allocation.Devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AllocatedDeviceStatus {
     /// Conditions contains the latest observation of the device's state. If the device has been configured according to the class and claim config references, the `Ready` condition should be True.
     ///
     /// Must not contain more than 8 entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<
-        std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<
+        ::std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
     >,
     /// Data contains arbitrary driver-specific data.
     ///
     /// The length of the raw data must be smaller or equal to 10 Ki.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<crate::apimachinery::pkg::runtime::RawExtension>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub data: ::core::option::Option<crate::apimachinery::pkg::runtime::RawExtension>,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub device: std::string::String,
+    pub device: ::std::string::String,
     /// Driver specifies the name of the DRA driver whose kubelet plugin should be invoked to process the allocation once the claim is needed on a node.
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
@@ -30,10 +30,13 @@ pub struct AllocatedDeviceStatus {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// NetworkData contains network-related information specific to the device.
-    #[serde(rename = "networkData", skip_serializing_if = "Option::is_none")]
-    pub network_data: Option<NetworkDeviceData>,
+    #[serde(
+        rename = "networkData",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub network_data: ::core::option::Option<NetworkDeviceData>,
     /// This name together with the driver name and the device name field identify which device was allocated (`<driver name>/<pool name>/<device name>`).
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
@@ -41,28 +44,34 @@ pub struct AllocatedDeviceStatus {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub pool: std::string::String,
+    pub pool: ::std::string::String,
     /// ShareID uniquely identifies an individual allocation share of the device.
-    #[serde(rename = "shareID", skip_serializing_if = "Option::is_none")]
-    pub share_id: Option<std::string::String>,
+    #[serde(rename = "shareID", skip_serializing_if = "::core::option::Option::is_none")]
+    pub share_id: ::core::option::Option<::std::string::String>,
 }
 /// AllocationResult contains attributes of an allocated resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct AllocationResult {
     /// AllocationTimestamp stores the time when the resources were allocated. This field is not guaranteed to be set, in which case that time is unknown.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gate.
-    #[serde(rename = "allocationTimestamp", skip_serializing_if = "Option::is_none")]
-    pub allocation_timestamp: Option<crate::Time>,
+    #[serde(
+        rename = "allocationTimestamp",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub allocation_timestamp: ::core::option::Option<crate::Time>,
     /// Devices is the result of allocating devices.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub devices: Option<DeviceAllocationResult>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub devices: ::core::option::Option<DeviceAllocationResult>,
     /// NodeSelector defines where the allocated resources are available. If unset, they are available everywhere.
-    #[serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")]
-    pub node_selector: Option<crate::api::core::v1::NodeSelector>,
+    #[serde(
+        rename = "nodeSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_selector: ::core::option::Option<crate::api::core::v1::NodeSelector>,
 }
 /// CELDeviceSelector contains a CEL expression for selecting a device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CELDeviceSelector {
     /// Expression is a CEL expression which evaluates a single device. It must evaluate to true when the device under consideration satisfies the desired criteria, and false when it does not. Any other result is an error and causes allocation of devices to abort.
     ///
@@ -77,10 +86,12 @@ pub struct CELDeviceSelector {
     ///
     /// Example: Consider a device with driver="dra.example.com", which exposes two attributes named "model" and "ext.example.com/family" and which exposes one capacity named "modules". This input to this expression would have the following fields:
     ///
+    /// ```text
     /// device.driver
-    /// device.attributes\["dra.example.com"\].model
-    /// device.attributes\["ext.example.com"\].family
-    /// device.capacity\["dra.example.com"\].modules
+    /// device.attributes["dra.example.com"].model
+    /// device.attributes["ext.example.com"].family
+    /// device.capacity["dra.example.com"].modules
+    /// ```
     ///
     /// The device.driver field can be used to check for a specific driver, either as a high-level precondition (i.e. you only want to consider devices from this driver) or as part of a multi-clause expression that is meant to consider devices from different drivers.
     ///
@@ -92,27 +103,31 @@ pub struct CELDeviceSelector {
     ///
     /// For ease of use, the cel.bind() function is enabled, and can be used to simplify expressions that access multiple attributes with the same domain. For example:
     ///
-    /// cel.bind(dra, device.attributes\["dra.example.com"\], dra.someBool && dra.anotherBool)
+    /// ```text
+    /// cel.bind(dra, device.attributes["dra.example.com"], dra.someBool && dra.anotherBool)
+    /// ```
     ///
     /// When the DRAListTypeAttributes feature gate is enabled, the includes() helper is available and it can work for both scalar and list-type attributes. It was introduced to support smooth migration from scalar attributes to list-type attributes while keeping CEL expressions simple. For example:
     ///
-    /// device.attributes\["dra.example.com"\].models.includes("some-model")
+    /// ```text
+    /// device.attributes["dra.example.com"].models.includes("some-model")
+    /// ```
     ///
     /// The length of the expression must be smaller or equal to 10 Ki. The cost of evaluating it is also limited based on the estimated number of logical steps.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub expression: std::string::String,
+    pub expression: ::std::string::String,
 }
 /// CapacityRequestPolicy defines how requests consume device capacity.
 ///
 /// Must not set more than one ValidRequestValues.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CapacityRequestPolicy {
     /// Default specifies how much of this capacity is consumed by a request that does not contain an entry for it in DeviceRequest's Capacity.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub default: ::core::option::Option<crate::Quantity>,
     /// ValidRange defines an acceptable quantity value range in consuming requests.
     ///
     /// If this field is set, Default must be defined and it must fall within the defined ValidRange.
@@ -120,8 +135,11 @@ pub struct CapacityRequestPolicy {
     /// If the requested amount does not fall within the defined range, the request violates the policy, and this device cannot be allocated.
     ///
     /// If the request doesn't contain this capacity entry, Default value is used.
-    #[serde(rename = "validRange", skip_serializing_if = "Option::is_none")]
-    pub valid_range: Option<CapacityRequestPolicyRange>,
+    #[serde(
+        rename = "validRange",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub valid_range: ::core::option::Option<CapacityRequestPolicyRange>,
     /// ValidValues defines a set of acceptable quantity values in consuming requests.
     ///
     /// Must not contain more than 10 entries. Must be sorted in ascending order.
@@ -131,8 +149,11 @@ pub struct CapacityRequestPolicy {
     /// If the requested amount does not match any valid value but smaller than some valid values, the scheduler calculates the smallest valid value that is greater than or equal to the request. That is: min(ceil(requestedValue) ∈ validValues), where requestedValue ≤ max(validValues).
     ///
     /// If the requested amount exceeds all valid values, the request violates the policy, and this device cannot be allocated.
-    #[serde(rename = "validValues", skip_serializing_if = "Option::is_none")]
-    pub valid_values: Option<std::vec::Vec<crate::Quantity>>,
+    #[serde(
+        rename = "validValues",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub valid_values: ::core::option::Option<::std::vec::Vec<crate::Quantity>>,
 }
 /// CapacityRequestPolicyRange defines a valid range for consumable capacity values.
 ///
@@ -142,13 +163,13 @@ pub struct CapacityRequestPolicy {
 /// - If Step is not set, the requested amount is used as-is if it falls within the range Min to Max (if set).
 /// - If the requested or rounded amount exceeds Max (if set), the request does not satisfy the policy,
 ///   and the device cannot be allocated.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CapacityRequestPolicyRange {
     /// Max defines the upper limit for capacity that can be requested.
     ///
     /// Max must be less than or equal to the capacity value. Min and requestPolicy.default must be less than or equal to the maximum.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max: Option<crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub max: ::core::option::Option<crate::Quantity>,
     /// Min specifies the minimum capacity allowed for a consumption request.
     ///
     /// Min must be greater than or equal to zero, and less than or equal to the capacity value. requestPolicy.default must be more than or equal to the minimum.
@@ -160,11 +181,11 @@ pub struct CapacityRequestPolicyRange {
     /// Step defines the step size between valid capacity amounts within the range.
     ///
     /// Max (if set) and requestPolicy.default must be a multiple of Step. Min + Step must be less than or equal to the capacity value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub step: Option<crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub step: ::core::option::Option<crate::Quantity>,
 }
 /// CapacityRequirements defines the capacity requirements for a specific device request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CapacityRequirements {
     /// Requests represent individual device resource requests for distinct resources, all of which must be provided by the device.
     ///
@@ -177,13 +198,13 @@ pub struct CapacityRequirements {
     /// - If a requestPolicy is set, the default consumed capacity is determined according to that policy.
     ///
     /// If the device allows multiple allocation, the aggregated amount across all requests must not exceed the capacity value. The consumed capacity, which may be adjusted based on the requestPolicy if defined, is recorded in the resource claim’s status.devices\[\*\].consumedCapacity field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub requests: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
 }
 /// Counter describes a quantity associated with a device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Counter {
     /// Value defines how much of a certain device counter is available.
     #[serde(
@@ -195,7 +216,7 @@ pub struct Counter {
 /// CounterSet defines a named set of counters that are available to be used by devices defined in the ResourcePool.
 ///
 /// The counters are not allocatable by themselves, but can be referenced by devices. When a device is allocated, the portion of counters it uses will no longer be available for use by other devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CounterSet {
     /// Counters defines the set of counters for this CounterSet The name of each counter must be unique in that set and must be a DNS label.
     ///
@@ -204,36 +225,39 @@ pub struct CounterSet {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub counters: std::collections::BTreeMap<std::string::String, Counter>,
+    pub counters: ::std::collections::BTreeMap<::std::string::String, Counter>,
     /// Name defines the name of the counter set. It must be a DNS label.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
 }
 /// Device represents one individual hardware instance that can be selected based on its attributes. Besides the name, exactly one field must be set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Device {
     /// AllNodes indicates that all nodes have access to the device.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
-    #[serde(rename = "allNodes", skip_serializing_if = "Option::is_none")]
-    pub all_nodes: Option<bool>,
+    #[serde(
+        rename = "allNodes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub all_nodes: ::core::option::Option<bool>,
     /// AllowMultipleAllocations marks whether the device is allowed to be allocated to multiple DeviceRequests.
     ///
     /// If AllowMultipleAllocations is set to true, the device can be allocated more than once, and all of its capacity is consumable, regardless of whether the requestPolicy is defined or not.
     #[serde(
         rename = "allowMultipleAllocations",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub allow_multiple_allocations: Option<bool>,
+    pub allow_multiple_allocations: ::core::option::Option<bool>,
     /// Attributes defines the set of attributes for this device. The name of each attribute must be unique in that set.
     ///
     /// The maximum number of attributes and capacities combined is 32.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<
-        std::collections::BTreeMap<std::string::String, DeviceAttribute>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub attributes: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, DeviceAttribute>,
     >,
     /// BindingConditions defines the conditions for proceeding with binding. All of these conditions must be set in the per-device status conditions with a value of True to proceed with binding the pod to the node while scheduling the pod.
     ///
@@ -242,8 +266,13 @@ pub struct Device {
     /// The conditions must be a valid condition type string.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindingConditions", skip_serializing_if = "Option::is_none")]
-    pub binding_conditions: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "bindingConditions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub binding_conditions: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// BindingFailureConditions defines the conditions for binding failure. They may be set in the per-device status conditions. If any is set to "True", a binding failure occurred.
     ///
     /// The maximum number of binding failure conditions is 4.
@@ -253,136 +282,158 @@ pub struct Device {
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
     #[serde(
         rename = "bindingFailureConditions",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub binding_failure_conditions: Option<std::vec::Vec<std::string::String>>,
+    pub binding_failure_conditions: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// BindsToNode indicates if the usage of an allocation involving this device has to be limited to exactly the node that was chosen when allocating the claim. If set to true, the scheduler will set the ResourceClaim.Status.Allocation.NodeSelector to match the node where the allocation was made.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindsToNode", skip_serializing_if = "Option::is_none")]
-    pub binds_to_node: Option<bool>,
+    #[serde(
+        rename = "bindsToNode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub binds_to_node: ::core::option::Option<bool>,
     /// Capacity defines the set of capacities for this device. The name of each capacity must be unique in that set.
     ///
     /// The maximum number of attributes and capacities combined is 32.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<
-        std::collections::BTreeMap<std::string::String, DeviceCapacity>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capacity: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, DeviceCapacity>,
     >,
     /// ConsumesCounters defines a list of references to sharedCounters and the set of counters that the device will consume from those counter sets.
     ///
     /// There can only be a single entry per counterSet.
     ///
     /// The maximum number of device counter consumptions per device is 2.
-    #[serde(rename = "consumesCounters", skip_serializing_if = "Option::is_none")]
-    pub consumes_counters: Option<std::vec::Vec<DeviceCounterConsumption>>,
+    #[serde(
+        rename = "consumesCounters",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub consumes_counters: ::core::option::Option<
+        ::std::vec::Vec<DeviceCounterConsumption>,
+    >,
     /// Name is unique identifier among all devices managed by the driver in the pool. It must be a DNS label.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// NodeAllocatableResourceMappings defines the mapping of node resources that are managed by the DRA driver exposing this device. This includes resources currently reported in v1.Node `status.allocatable` that are not extended resources (see <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources>). Examples include "cpu", "memory", "ephemeral-storage", and hugepages. In addition to standard requests made through the Pod `spec`, these resources can also be requested through claims and allocated by the DRA driver. For example, a CPU DRA driver might allocate exclusive CPUs or auxiliary node memory dependencies of an accelerator device. The keys of this map are the node-allocatable resource names (e.g., "cpu", "memory"). Extended resource names are not permitted as keys.
     #[serde(
         rename = "nodeAllocatableResourceMappings",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub node_allocatable_resource_mappings: Option<
-        std::collections::BTreeMap<std::string::String, NodeAllocatableResourceMapping>,
+    pub node_allocatable_resource_mappings: ::core::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            NodeAllocatableResourceMapping,
+        >,
     >,
     /// NodeName identifies the node where the device is available.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<std::string::String>,
+    #[serde(
+        rename = "nodeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_name: ::core::option::Option<::std::string::String>,
     /// NodeSelector defines the nodes where the device is available.
     ///
     /// Must use exactly one term.
     ///
     /// Must only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.
-    #[serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")]
-    pub node_selector: Option<crate::api::core::v1::NodeSelector>,
+    #[serde(
+        rename = "nodeSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_selector: ::core::option::Option<crate::api::core::v1::NodeSelector>,
     /// If specified, these are the driver-defined taints.
     ///
     /// The maximum number of taints is 16. If taints are set for any device in a ResourceSlice, then the maximum number of allowed devices per ResourceSlice is 64 instead of 128.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub taints: Option<std::vec::Vec<DeviceTaint>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub taints: ::core::option::Option<::std::vec::Vec<DeviceTaint>>,
 }
 /// DeviceAllocationConfiguration gets embedded in an AllocationResult.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceAllocationConfiguration {
     /// Opaque provides driver-specific configuration parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfiguration>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub opaque: ::core::option::Option<OpaqueDeviceConfiguration>,
     /// Requests lists the names of requests where the configuration applies. If empty, its applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub requests: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Source records whether the configuration comes from a class and thus is not something that a normal user would have been able to set or from a claim.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub source: std::string::String,
+    pub source: ::std::string::String,
 }
 /// DeviceAllocationResult is the result of allocating devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceAllocationResult {
     /// This field is a combination of all the claim and class configuration parameters. Drivers can distinguish between those based on a flag.
     ///
     /// This includes configuration parameters for drivers which have no allocated devices in the result because it is up to the drivers which configuration parameters they support. They can silently ignore unknown configuration parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<std::vec::Vec<DeviceAllocationConfiguration>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub config: ::core::option::Option<::std::vec::Vec<DeviceAllocationConfiguration>>,
     /// Results lists all allocated devices.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<std::vec::Vec<DeviceRequestAllocationResult>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub results: ::core::option::Option<::std::vec::Vec<DeviceRequestAllocationResult>>,
 }
 /// DeviceAttribute must have exactly one field set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceAttribute {
     /// BoolValue is a true/false value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bool: Option<bool>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub bool: ::core::option::Option<bool>,
     /// BoolValues is a non-empty list of true/false values.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bools: Option<std::vec::Vec<bool>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub bools: ::core::option::Option<::std::vec::Vec<bool>>,
     /// IntValue is a number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub int: Option<i64>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub int: ::core::option::Option<i64>,
     /// IntValues is a non-empty list of numbers.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ints: Option<std::vec::Vec<i64>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ints: ::core::option::Option<::std::vec::Vec<i64>>,
     /// StringValue is a string. Must not be longer than 64 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub string: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub string: ::core::option::Option<::std::string::String>,
     /// StringValues is a non-empty list of strings. Each string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub strings: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub strings: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// VersionValue is a semantic version according to semver.org spec 2.0.0. Must not be longer than 64 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub version: ::core::option::Option<::std::string::String>,
     /// VersionValues is a non-empty list of semantic versions according to semver.org spec 2.0.0. Each version string must not be longer than 64 characters.
     ///
     /// This is an alpha field and requires enabling the DRAListTypeAttributes feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub versions: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub versions: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// DeviceCapacity describes a quantity associated with a device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceCapacity {
     /// RequestPolicy defines how this DeviceCapacity must be consumed when the device is allowed to be shared by multiple allocations.
     ///
     /// The Device must have allowMultipleAllocations set to true in order to set a requestPolicy.
     ///
     /// If unset, capacity requests are unconstrained: requests can consume any amount of capacity, as long as the total consumed across all allocations does not exceed the device's defined capacity. If request is also unset, default is the full capacity value.
-    #[serde(rename = "requestPolicy", skip_serializing_if = "Option::is_none")]
-    pub request_policy: Option<CapacityRequestPolicy>,
+    #[serde(
+        rename = "requestPolicy",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub request_policy: ::core::option::Option<CapacityRequestPolicy>,
     /// Value defines how much of a certain capacity that device has.
     ///
     /// This field reflects the fixed total capacity and does not change. The consumed amount is tracked separately by scheduler and does not affect this value.
@@ -393,34 +444,34 @@ pub struct DeviceCapacity {
     pub value: crate::Quantity,
 }
 /// DeviceClaim defines how to request devices with a ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceClaim {
     /// This field holds configuration for multiple potential drivers which could satisfy requests in this claim. It is ignored while allocating the claim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<std::vec::Vec<DeviceClaimConfiguration>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub config: ::core::option::Option<::std::vec::Vec<DeviceClaimConfiguration>>,
     /// These constraints must be satisfied by the set of devices that get allocated for the claim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub constraints: Option<std::vec::Vec<DeviceConstraint>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub constraints: ::core::option::Option<::std::vec::Vec<DeviceConstraint>>,
     /// Requests represent individual requests for distinct devices which must all be satisfied. If empty, nothing needs to be allocated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::vec::Vec<DeviceRequest>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub requests: ::core::option::Option<::std::vec::Vec<DeviceRequest>>,
 }
 /// DeviceClaimConfiguration is used for configuration parameters in DeviceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceClaimConfiguration {
     /// Opaque provides driver-specific configuration parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfiguration>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub opaque: ::core::option::Option<OpaqueDeviceConfiguration>,
     /// Requests lists the names of requests where the configuration applies. If empty, it applies to all requests.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the configuration applies to all subrequests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub requests: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// DeviceClass is a vendor- or admin-provided resource that contains device configuration and selectors. It can be referenced in the device requests of a claim to apply these presets. Cluster scoped.
 ///
 /// This is an alpha type and requires enabling the DynamicResourceAllocation feature gate.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceClass {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -436,8 +487,10 @@ pub struct DeviceClass {
     )]
     pub kind: crate::Kind<DeviceClass>,
     /// Standard object metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec defines what can be allocated and how to configure it.
     ///
     /// This is mutable. Consumers have to be prepared for classes changing at any time, either because they get updated or replaced. Claim allocations are done once based on whatever was set in classes at the time of allocation.
@@ -470,15 +523,18 @@ impl crate::Resource for DeviceClass {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for DeviceClass {
+    type List = DeviceClassList;
+}
 /// DeviceClassConfiguration is used in DeviceClass.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceClassConfiguration {
     /// Opaque provides driver-specific configuration parameters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opaque: Option<OpaqueDeviceConfiguration>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub opaque: ::core::option::Option<OpaqueDeviceConfiguration>,
 }
 /// DeviceClassList is a collection of classes.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceClassList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -492,7 +548,7 @@ pub struct DeviceClassList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<DeviceClass>,
+    pub items: ::std::vec::Vec<DeviceClass>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -500,8 +556,10 @@ pub struct DeviceClassList {
     )]
     pub kind: crate::Kind<DeviceClassList>,
     /// Standard list metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for DeviceClassList {
     const API_VERSION: &'static str = "resource.k8s.io/v1beta2";
@@ -510,24 +568,27 @@ impl crate::TypeMeta for DeviceClassList {
     const KIND: &'static str = "DeviceClassList";
 }
 /// DeviceClassSpec is used in a \[DeviceClass\] to define what can be allocated and how to configure it.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceClassSpec {
     /// Config defines configuration parameters that apply to each device that is claimed via this class. Some classses may potentially be satisfied by multiple drivers, so each instance of a vendor configuration applies to exactly one driver.
     ///
     /// They are passed to the driver, but are not considered while allocating the claim.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<std::vec::Vec<DeviceClassConfiguration>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub config: ::core::option::Option<::std::vec::Vec<DeviceClassConfiguration>>,
     /// ExtendedResourceName is the extended resource name for the devices of this class. The devices of this class can be used to satisfy a pod's extended resource requests. It has the same format as the name of a pod's extended resource. It should be unique among all the device classes in a cluster. If two device classes have the same name, then the class created later is picked to satisfy a pod's extended resource requests. If two classes are created at the same time, then the name of the class lexicographically sorted first is picked.
     ///
     /// This is a beta field.
-    #[serde(rename = "extendedResourceName", skip_serializing_if = "Option::is_none")]
-    pub extended_resource_name: Option<std::string::String>,
+    #[serde(
+        rename = "extendedResourceName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub extended_resource_name: ::core::option::Option<::std::string::String>,
     /// Each selector must be satisfied by a device which is claimed via this class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selectors: Option<std::vec::Vec<DeviceSelector>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub selectors: ::core::option::Option<::std::vec::Vec<DeviceSelector>>,
 }
 /// DeviceConstraint must have exactly one field set besides Requests.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceConstraint {
     /// DistinctAttribute requires that all devices in question have this attribute and that its type and value are unique across those devices.
     ///
@@ -538,8 +599,11 @@ pub struct DeviceConstraint {
     /// This constraint is used to avoid allocating multiple requests to the same device by ensuring attribute-level differentiation.
     ///
     /// This is useful for scenarios where resource requests must be fulfilled by separate physical devices. For example, a container requests two network interfaces that must be allocated from two different physical NICs.
-    #[serde(rename = "distinctAttribute", skip_serializing_if = "Option::is_none")]
-    pub distinct_attribute: Option<std::string::String>,
+    #[serde(
+        rename = "distinctAttribute",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub distinct_attribute: ::core::option::Option<::std::string::String>,
     /// MatchAttribute requires that all devices in question have this attribute and that its type and value are the same across those devices.
     ///
     /// For example, if you specified "dra.example.com/numa" (a hypothetical example!), then only devices in the same NUMA node will be chosen. A device which does not have that attribute will not be chosen. All devices should use a value of the same type for this attribute because that is part of its specification, but if one device doesn't, then it also will not be chosen.
@@ -547,16 +611,19 @@ pub struct DeviceConstraint {
     /// When the DRAListTypeAttributes feature gate is enabled, comparison uses set semantics(i.e., element order and duplicates are ignored): list-valued attributes match when the intersection across all devices is non-empty. Scalar values are treated as singleton sets for backward compatibility.
     ///
     /// Must include the domain qualifier.
-    #[serde(rename = "matchAttribute", skip_serializing_if = "Option::is_none")]
-    pub match_attribute: Option<std::string::String>,
+    #[serde(
+        rename = "matchAttribute",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub match_attribute: ::core::option::Option<::std::string::String>,
     /// Requests is a list of the one or more requests in this claim which must co-satisfy this constraint. If a request is fulfilled by multiple devices, then all of the devices must satisfy the constraint. If this is not specified, this constraint applies to all requests in this claim.
     ///
     /// References to subrequests must include the name of the main request and may include the subrequest using the format \<main request\>\[/\<subrequest\>\]. If just the main request is given, the constraint applies to all subrequests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub requests: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// DeviceCounterConsumption defines a set of counters that a device will consume from a CounterSet.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceCounterConsumption {
     /// CounterSet is the name of the set from which the counters defined will be consumed.
     #[serde(
@@ -564,7 +631,7 @@ pub struct DeviceCounterConsumption {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub counter_set: std::string::String,
+    pub counter_set: ::std::string::String,
     /// Counters defines the counters that will be consumed by the device.
     ///
     /// The maximum number of counters is 32.
@@ -572,21 +639,24 @@ pub struct DeviceCounterConsumption {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub counters: std::collections::BTreeMap<std::string::String, Counter>,
+    pub counters: ::std::collections::BTreeMap<::std::string::String, Counter>,
 }
 /// DeviceRequest is a request for devices required for a claim. This is typically a request for a single resource like a device, but can also ask for several identical devices. With FirstAvailable it is also possible to provide a prioritized list of requests.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceRequest {
     /// Exactly specifies the details for a single request that must be met exactly for the request to be satisfied.
     ///
     /// One of Exactly or FirstAvailable must be set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exactly: Option<ExactDeviceRequest>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub exactly: ::core::option::Option<ExactDeviceRequest>,
     /// FirstAvailable contains subrequests, of which exactly one will be selected by the scheduler. It tries to satisfy them in the order in which they are listed here. So if there are two entries in the list, the scheduler will only check the second one if it determines that the first one can not be used.
     ///
     /// DRA does not yet implement scoring, so the scheduler will select the first set of devices that satisfies all the requests in the claim. And if the requirements can be satisfied on more than one node, other scheduling features will determine which node is chosen. This means that the set of devices allocated to a claim might not be the optimal set available to the cluster. Scoring will be implemented later.
-    #[serde(rename = "firstAvailable", skip_serializing_if = "Option::is_none")]
-    pub first_available: Option<std::vec::Vec<DeviceSubRequest>>,
+    #[serde(
+        rename = "firstAvailable",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub first_available: ::core::option::Option<::std::vec::Vec<DeviceSubRequest>>,
     /// Name can be used to reference this request in a pod.spec.containers\[\].resources.claims entry and in a constraint of the claim.
     ///
     /// References using the name in the DeviceRequest will uniquely identify a request when the Exactly field is set. When the FirstAvailable field is set, a reference to the name of the DeviceRequest will match whatever subrequest is chosen by the scheduler.
@@ -596,44 +666,57 @@ pub struct DeviceRequest {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
 }
 /// DeviceRequestAllocationResult contains the allocation result for one request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceRequestAllocationResult {
     /// AdminAccess indicates that this device was allocated for administrative access. See the corresponding request field for a definition of mode.
     ///
     /// This is an alpha field and requires enabling the DRAAdminAccess feature gate. Admin access is disabled if this field is unset or set to false, otherwise it is enabled.
-    #[serde(rename = "adminAccess", skip_serializing_if = "Option::is_none")]
-    pub admin_access: Option<bool>,
+    #[serde(
+        rename = "adminAccess",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub admin_access: ::core::option::Option<bool>,
     /// BindingConditions contains a copy of the BindingConditions from the corresponding ResourceSlice at the time of allocation.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
-    #[serde(rename = "bindingConditions", skip_serializing_if = "Option::is_none")]
-    pub binding_conditions: Option<std::vec::Vec<std::string::String>>,
+    #[serde(
+        rename = "bindingConditions",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub binding_conditions: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// BindingFailureConditions contains a copy of the BindingFailureConditions from the corresponding ResourceSlice at the time of allocation.
     ///
     /// This is a beta field and requires enabling the DRADeviceBindingConditions and DRAResourceClaimDeviceStatus feature gates.
     #[serde(
         rename = "bindingFailureConditions",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "::core::option::Option::is_none"
     )]
-    pub binding_failure_conditions: Option<std::vec::Vec<std::string::String>>,
+    pub binding_failure_conditions: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// ConsumedCapacity tracks the amount of capacity consumed per device as part of the claim request. The consumed amount may differ from the requested amount: it is rounded up to the nearest valid value based on the device’s requestPolicy if applicable (i.e., may not be less than the requested amount).
     ///
     /// The total consumed capacity for each device must not exceed the DeviceCapacity's Value.
     ///
     /// This field is populated only for devices that allow multiple allocations. All capacity entries are included, even if the consumed amount is zero.
-    #[serde(rename = "consumedCapacity", skip_serializing_if = "Option::is_none")]
-    pub consumed_capacity: Option<
-        std::collections::BTreeMap<std::string::String, crate::Quantity>,
+    #[serde(
+        rename = "consumedCapacity",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub consumed_capacity: ::core::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, crate::Quantity>,
     >,
     /// Device references one device instance via its name in the driver's resource pool. It must be a DNS label.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub device: std::string::String,
+    pub device: ::std::string::String,
     /// Driver specifies the name of the DRA driver whose kubelet plugin should be invoked to process the allocation once the claim is needed on a node.
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters.
@@ -641,7 +724,7 @@ pub struct DeviceRequestAllocationResult {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// This name together with the driver name and the device name field identify which device was allocated (`<driver name>/<pool name>/<device name>`).
     ///
     /// Must not be longer than 253 characters and may contain one or more DNS sub-domains separated by slashes.
@@ -649,7 +732,7 @@ pub struct DeviceRequestAllocationResult {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub pool: std::string::String,
+    pub pool: ::std::string::String,
     /// Request is the name of the request in the claim which caused this device to be allocated. If it references a subrequest in the firstAvailable list on a DeviceRequest, this field must include both the name of the main request and the subrequest using the format \<main request\>/\<subrequest\>.
     ///
     /// Multiple devices may have been allocated per request.
@@ -657,29 +740,29 @@ pub struct DeviceRequestAllocationResult {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub request: std::string::String,
+    pub request: ::std::string::String,
     /// ShareID uniquely identifies an individual allocation share of the device, used when the device supports multiple simultaneous allocations. It serves as an additional map key to differentiate concurrent shares of the same device.
-    #[serde(rename = "shareID", skip_serializing_if = "Option::is_none")]
-    pub share_id: Option<std::string::String>,
+    #[serde(rename = "shareID", skip_serializing_if = "::core::option::Option::is_none")]
+    pub share_id: ::core::option::Option<::std::string::String>,
     /// A copy of all tolerations specified in the request at the time when the device got allocated.
     ///
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tolerations: Option<std::vec::Vec<DeviceToleration>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub tolerations: ::core::option::Option<::std::vec::Vec<DeviceToleration>>,
 }
 /// DeviceSelector must have exactly one field set.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceSelector {
     /// CEL contains a CEL expression for selecting a device.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cel: Option<CELDeviceSelector>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub cel: ::core::option::Option<CELDeviceSelector>,
 }
 /// DeviceSubRequest describes a request for device provided in the claim.spec.devices.requests\[\].firstAvailable array. Each is typically a request for a single resource like a device, but can also ask for several identical devices.
 ///
 /// DeviceSubRequest is similar to ExactDeviceRequest, but doesn't expose the AdminAccess field as that one is only supported when requesting a specific device.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceSubRequest {
     /// AllocationMode and its related fields define how devices are allocated to satisfy this subrequest. Supported values are:
     ///
@@ -694,18 +777,21 @@ pub struct DeviceSubRequest {
     /// If AllocationMode is not specified, the default mode is ExactCount. If the mode is ExactCount and count is not specified, the default count is one. Any other subrequests must specify this field.
     ///
     /// More modes may get added in the future. Clients must refuse to handle requests with unknown modes.
-    #[serde(rename = "allocationMode", skip_serializing_if = "Option::is_none")]
-    pub allocation_mode: Option<std::string::String>,
+    #[serde(
+        rename = "allocationMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub allocation_mode: ::core::option::Option<::std::string::String>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count \> 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value \>= the requested amount, but which cannot be allocated to this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<CapacityRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capacity: ::core::option::Option<CapacityRequirements>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub count: ::core::option::Option<i64>,
     /// DeviceClassName references a specific DeviceClass, which can define additional configuration and selectors to be inherited by this subrequest.
     ///
     /// A class is required. Which classes are available depends on the cluster.
@@ -716,7 +802,7 @@ pub struct DeviceSubRequest {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub device_class_name: std::string::String,
+    pub device_class_name: ::std::string::String,
     /// Name can be used to reference this subrequest in the list of constraints or the list of configurations for the claim. References must use the format \<main request\>/\<subrequest\>.
     ///
     /// Must be a DNS label.
@@ -724,10 +810,10 @@ pub struct DeviceSubRequest {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this subrequest. All selectors must be satisfied for a device to be considered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selectors: Option<std::vec::Vec<DeviceSelector>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub selectors: ::core::option::Option<::std::vec::Vec<DeviceSelector>>,
     /// If specified, the request's tolerations.
     ///
     /// Tolerations for NoSchedule are required to allocate a device which has a taint with that effect. The same applies to NoExecute.
@@ -737,11 +823,11 @@ pub struct DeviceSubRequest {
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tolerations: Option<std::vec::Vec<DeviceToleration>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub tolerations: ::core::option::Option<::std::vec::Vec<DeviceToleration>>,
 }
 /// The device this taint is attached to has the "effect" on any claim which does not tolerate the taint and, through the claim, to pods using the claim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceTaint {
     /// The effect of the taint on claims that do not tolerate the taint and through such claims on the pods using them.
     ///
@@ -750,24 +836,27 @@ pub struct DeviceTaint {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub effect: std::string::String,
+    pub effect: ::std::string::String,
     /// The taint key to be applied to a device. Must be a label name.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub key: std::string::String,
+    pub key: ::std::string::String,
     /// TimeAdded represents the time at which the taint was added or (only in a DeviceTaintRule) the effect was modified. Added automatically during create or update if not set.
     ///
     /// In addition, in a DeviceTaintRule a value provided during an update gets replaced with the current time if the provided value is the same as the old one and the new effect is different. Changing the key and/or value while keeping the effect unchanged is possible and does not update the time stamp because the eviction which uses it is either already started (NoExecute) or not started yet (NoEffect, NoSchedule).
-    #[serde(rename = "timeAdded", skip_serializing_if = "Option::is_none")]
-    pub time_added: Option<crate::Time>,
+    #[serde(
+        rename = "timeAdded",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub time_added: ::core::option::Option<crate::Time>,
     /// The taint value corresponding to the taint key. Must be a label value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub value: ::core::option::Option<::std::string::String>,
 }
 /// DeviceTaintRule adds one taint to all devices which match the selector. This has the same effect as if the taint was specified directly in the ResourceSlice by the DRA driver.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceTaintRule {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -783,8 +872,10 @@ pub struct DeviceTaintRule {
     )]
     pub kind: crate::Kind<DeviceTaintRule>,
     /// Standard object metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec specifies the selector and one taint.
     ///
     /// Changing the spec automatically increments the metadata.generation number.
@@ -794,8 +885,8 @@ pub struct DeviceTaintRule {
     )]
     pub spec: DeviceTaintRuleSpec,
     /// Status provides information about what was requested in the spec.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<DeviceTaintRuleStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<DeviceTaintRuleStatus>,
 }
 impl crate::TypeMeta for DeviceTaintRule {
     const API_VERSION: &'static str = "resource.k8s.io/v1beta2";
@@ -818,8 +909,11 @@ impl crate::Resource for DeviceTaintRule {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["status"];
 }
+impl crate::ListableResource for DeviceTaintRule {
+    type List = DeviceTaintRuleList;
+}
 /// DeviceTaintRuleList is a collection of DeviceTaintRules.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceTaintRuleList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -833,7 +927,7 @@ pub struct DeviceTaintRuleList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<DeviceTaintRule>,
+    pub items: ::std::vec::Vec<DeviceTaintRule>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -841,8 +935,10 @@ pub struct DeviceTaintRuleList {
     )]
     pub kind: crate::Kind<DeviceTaintRuleList>,
     /// Standard list metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for DeviceTaintRuleList {
     const API_VERSION: &'static str = "resource.k8s.io/v1beta2";
@@ -851,11 +947,14 @@ impl crate::TypeMeta for DeviceTaintRuleList {
     const KIND: &'static str = "DeviceTaintRuleList";
 }
 /// DeviceTaintRuleSpec specifies the selector and one taint.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceTaintRuleSpec {
     /// DeviceSelector defines which device(s) the taint is applied to. All selector criteria must be satisfied for a device to match. The empty selector matches all devices. Without a selector, no devices are matches.
-    #[serde(rename = "deviceSelector", skip_serializing_if = "Option::is_none")]
-    pub device_selector: Option<DeviceTaintSelector>,
+    #[serde(
+        rename = "deviceSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub device_selector: ::core::option::Option<DeviceTaintSelector>,
     /// The taint that gets applied to matching devices.
     #[serde(
         default,
@@ -864,7 +963,7 @@ pub struct DeviceTaintRuleSpec {
     pub taint: DeviceTaint,
 }
 /// DeviceTaintRuleStatus provides information about an on-going pod eviction.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceTaintRuleStatus {
     /// Conditions provide information about the state of the DeviceTaintRule and the cluster at some point in time, in a machine-readable and human-readable format.
     ///
@@ -876,55 +975,61 @@ pub struct DeviceTaintRuleStatus {
     /// For `effect: None`, the condition above gets set once for each change to the spec, with the message containing information about what would happen if the effect was `NoExecute`. This feedback can be used to decide whether changing the effect to `NoExecute` will work as intended. It only gets set once to avoid having to constantly update the status.
     ///
     /// Must have 8 or fewer entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditions: Option<
-        std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub conditions: ::core::option::Option<
+        ::std::vec::Vec<crate::apimachinery::pkg::apis::meta::v1::Condition>,
     >,
 }
 /// DeviceTaintSelector defines which device(s) a DeviceTaintRule applies to. The empty selector matches all devices. Without a selector, no devices are matched.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceTaintSelector {
     /// If device is set, only devices with that name are selected. This field corresponds to slice.spec.devices\[\].name.
     ///
     /// Setting also driver and pool may be required to avoid ambiguity, but is not required.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub device: ::core::option::Option<::std::string::String>,
     /// If driver is set, only devices from that driver are selected. This fields corresponds to slice.spec.driver.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub driver: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub driver: ::core::option::Option<::std::string::String>,
     /// If pool is set, only devices in that pool are selected.
     ///
     /// Also setting the driver name may be useful to avoid ambiguity when different drivers use the same pool name, but this is not required because selecting pools from different drivers may also be useful, for example when drivers with node-local devices use the node name as their pool name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pool: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub pool: ::core::option::Option<::std::string::String>,
 }
 /// The ResourceClaim this DeviceToleration is attached to tolerates any taint that matches the triple \<key,value,effect\> using the matching operator \<operator\>.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceToleration {
     /// Effect indicates the taint effect to match. Empty means match all taint effects. When specified, allowed values are NoSchedule and NoExecute.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effect: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub effect: ::core::option::Option<::std::string::String>,
     /// Key is the taint key that the toleration applies to. Empty means match all taint keys. If the key is empty, operator must be Exists; this combination means to match all values and all keys. Must be a label name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub key: ::core::option::Option<::std::string::String>,
     /// Operator represents a key's relationship to the value. Valid operators are Exists and Equal. Defaults to Equal. Exists is equivalent to wildcard for value, so that a ResourceClaim can tolerate all taints of a particular category.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub operator: ::core::option::Option<::std::string::String>,
     /// TolerationSeconds represents the period of time the toleration (which must be of effect NoExecute, otherwise this field is ignored) tolerates the taint. By default, it is not set, which means tolerate the taint forever (do not evict). Zero and negative values will be treated as 0 (evict immediately) by the system. If larger than zero, the time when the pod needs to be evicted is calculated as \<time when taint was adedd\> + \<toleration seconds\>.
-    #[serde(rename = "tolerationSeconds", skip_serializing_if = "Option::is_none")]
-    pub toleration_seconds: Option<i64>,
+    #[serde(
+        rename = "tolerationSeconds",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub toleration_seconds: ::core::option::Option<i64>,
     /// Value is the taint value the toleration matches to. If the operator is Exists, the value must be empty, otherwise just a regular string. Must be a label value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<std::string::String>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub value: ::core::option::Option<::std::string::String>,
 }
 /// ExactDeviceRequest is a request for one or more identical devices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ExactDeviceRequest {
     /// AdminAccess indicates that this is a claim for administrative access to the device(s). Claims with AdminAccess are expected to be used for monitoring or other management services for a device.  They ignore all ordinary claims to the device with respect to access modes and any resource allocations.
     ///
     /// This is an alpha field and requires enabling the DRAAdminAccess feature gate. Admin access is disabled if this field is unset or set to false, otherwise it is enabled.
-    #[serde(rename = "adminAccess", skip_serializing_if = "Option::is_none")]
-    pub admin_access: Option<bool>,
+    #[serde(
+        rename = "adminAccess",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub admin_access: ::core::option::Option<bool>,
     /// AllocationMode and its related fields define how devices are allocated to satisfy this request. Supported values are:
     ///
     /// - ExactCount: This request is for a specific number of devices.
@@ -939,18 +1044,21 @@ pub struct ExactDeviceRequest {
     /// If AllocationMode is not specified, the default mode is ExactCount. If the mode is ExactCount and count is not specified, the default count is one. Any other requests must specify this field.
     ///
     /// More modes may get added in the future. Clients must refuse to handle requests with unknown modes.
-    #[serde(rename = "allocationMode", skip_serializing_if = "Option::is_none")]
-    pub allocation_mode: Option<std::string::String>,
+    #[serde(
+        rename = "allocationMode",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub allocation_mode: ::core::option::Option<::std::string::String>,
     /// Capacity define resource requirements against each capacity.
     ///
     /// If this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.
     ///
     /// Applies to each device allocation. If Count \> 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value \>= the requested amount, but which cannot be allocated to this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<CapacityRequirements>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub capacity: ::core::option::Option<CapacityRequirements>,
     /// Count is used only when the count mode is "ExactCount". Must be greater than zero. If AllocationMode is ExactCount and this field is not specified, the default is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub count: ::core::option::Option<i64>,
     /// DeviceClassName references a specific DeviceClass, which can define additional configuration and selectors to be inherited by this request.
     ///
     /// A DeviceClassName is required.
@@ -961,10 +1069,10 @@ pub struct ExactDeviceRequest {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub device_class_name: std::string::String,
+    pub device_class_name: ::std::string::String,
     /// Selectors define criteria which must be satisfied by a specific device in order for that device to be considered for this request. All selectors must be satisfied for a device to be considered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selectors: Option<std::vec::Vec<DeviceSelector>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub selectors: ::core::option::Option<::std::vec::Vec<DeviceSelector>>,
     /// If specified, the request's tolerations.
     ///
     /// Tolerations for NoSchedule are required to allocate a device which has a taint with that effect. The same applies to NoExecute.
@@ -974,28 +1082,34 @@ pub struct ExactDeviceRequest {
     /// The maximum number of tolerations is 16.
     ///
     /// This is a beta field and requires enabling the DRADeviceTaints feature gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tolerations: Option<std::vec::Vec<DeviceToleration>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub tolerations: ::core::option::Option<::std::vec::Vec<DeviceToleration>>,
 }
 /// NetworkDeviceData provides network-related details for the allocated device. This information may be filled by drivers or other components to configure or identify the device within a network context.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NetworkDeviceData {
     /// HardwareAddress represents the hardware address (e.g. MAC Address) of the device's network interface.
     ///
     /// Must not be longer than 128 bytes.
-    #[serde(rename = "hardwareAddress", skip_serializing_if = "Option::is_none")]
-    pub hardware_address: Option<std::string::String>,
+    #[serde(
+        rename = "hardwareAddress",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub hardware_address: ::core::option::Option<::std::string::String>,
     /// InterfaceName specifies the name of the network interface associated with the allocated device. This might be the name of a physical or virtual network interface being configured in the pod.
     ///
     /// Must not be longer than 256 bytes.
-    #[serde(rename = "interfaceName", skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<std::string::String>,
+    #[serde(
+        rename = "interfaceName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub interface_name: ::core::option::Option<::std::string::String>,
     /// IPs lists the network addresses assigned to the device's network interface. This can include both IPv4 and IPv6 addresses. The IPs are in the CIDR notation, which includes both the address and the associated subnet mask. e.g.: "192.0.2.5/24" for IPv4 and "2001:db8::5/64" for IPv6.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ips: Option<std::vec::Vec<std::string::String>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub ips: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 /// NodeAllocatableResourceMapping defines the translation between the DRA device/capacity units requested to the corresponding quantity of the node allocatable resource.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NodeAllocatableResourceMapping {
     /// AllocationMultiplier is used as a multiplier for the allocated device count or the allocated capacity in the claim. It defaults to 1 if not specified. How the field is used also depends on whether `capacityKey` is set. 1.  If `capacityKey` is NOT set: `allocationMultiplier` multiplies the device count allocated to the claim.
     /// a. A DRA driver representing each CPU core as a device would have
@@ -1012,14 +1126,20 @@ pub struct NodeAllocatableResourceMapping {
     ///    and each "core" provides 2 "cpu"s, the mapping would be:
     ///    {ResourceName: "cpu", capacityKey: "dra.example.com/cores", allocationMultiplier: "2"}.
     ///    If a claim consumes 8 "dra.example.com/cores", the CPU footprint is 8 \* 2 = 16.
-    #[serde(rename = "allocationMultiplier", skip_serializing_if = "Option::is_none")]
-    pub allocation_multiplier: Option<crate::Quantity>,
+    #[serde(
+        rename = "allocationMultiplier",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub allocation_multiplier: ::core::option::Option<crate::Quantity>,
     /// CapacityKey references a capacity name defined as a key in the `spec.devices[*].capacity` map. When this field is set, the value associated with this key in the `status.allocation.devices.results[*].consumedCapacity` map (for a specific claim allocation) determines the base quantity for the node allocatable resource. If `allocationMultiplier` is also set, it is multiplied with the base quantity. For example, if `spec.devices[*].capacity` has an entry "dra.example.com/memory": "128Gi", and this field is set to "dra.example.com/memory", then for a claim allocation that consumes { "dra.example.com/memory": "4Gi" } the base quantity for the node allocatable resource mapping will be "4Gi", and `allocationMultiplier` should be omitted or set to "1".
-    #[serde(rename = "capacityKey", skip_serializing_if = "Option::is_none")]
-    pub capacity_key: Option<std::string::String>,
+    #[serde(
+        rename = "capacityKey",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub capacity_key: ::core::option::Option<::std::string::String>,
 }
 /// OpaqueDeviceConfiguration contains configuration parameters for a driver in a format defined by the driver vendor.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct OpaqueDeviceConfiguration {
     /// Driver is used to determine which kubelet plugin needs to be passed these configuration parameters.
     ///
@@ -1030,7 +1150,7 @@ pub struct OpaqueDeviceConfiguration {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// Parameters can contain arbitrary data. It is the responsibility of the driver developer to handle validation and versioning. Typically this includes self-identification and a version ("kind" + "apiVersion" for Kubernetes types), with conversion between different versions.
     ///
     /// The length of the raw data must be smaller or equal to 10 Ki.
@@ -1043,7 +1163,7 @@ pub struct OpaqueDeviceConfiguration {
 /// ResourceClaim describes a request for access to resources in the cluster, for use by workloads. For example, if a workload needs an accelerator device with specific properties, this is how that request is expressed. The status stanza tracks whether this claim has been satisfied and what specific resources have been allocated.
 ///
 /// This is an alpha type and requires enabling the DynamicResourceAllocation feature gate.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaim {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1059,8 +1179,10 @@ pub struct ResourceClaim {
     )]
     pub kind: crate::Kind<ResourceClaim>,
     /// Standard object metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec describes what is being requested and how to configure it. The spec is immutable.
     #[serde(
         default,
@@ -1068,8 +1190,8 @@ pub struct ResourceClaim {
     )]
     pub spec: ResourceClaimSpec,
     /// Status describes whether the claim is ready to use and what has been allocated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ResourceClaimStatus>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub status: ::core::option::Option<ResourceClaimStatus>,
 }
 impl crate::TypeMeta for ResourceClaim {
     const API_VERSION: &'static str = "resource.k8s.io/v1beta2";
@@ -1092,33 +1214,39 @@ impl crate::Resource for ResourceClaim {
     ];
     const SUBRESOURCES: &'static [&'static str] = &["status"];
 }
+impl crate::ListableResource for ResourceClaim {
+    type List = ResourceClaimList;
+}
 /// ResourceClaimConsumerReference contains enough information to let you locate the consumer of a ResourceClaim. The user must be a resource in the same namespace as the ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimConsumerReference {
     /// APIGroup is the group for the resource being referenced. It is empty for the core API. This matches the group in the APIVersion that is used when creating the resources.
-    #[serde(rename = "apiGroup", skip_serializing_if = "Option::is_none")]
-    pub api_group: Option<std::string::String>,
+    #[serde(
+        rename = "apiGroup",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub api_group: ::core::option::Option<::std::string::String>,
     /// Name is the name of resource being referenced.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// Resource is the type of resource being referenced, for example "pods".
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub resource: std::string::String,
+    pub resource: ::std::string::String,
     /// UID identifies exactly one incarnation of the resource.
     #[serde(
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub uid: std::string::String,
+    pub uid: ::std::string::String,
 }
 /// ResourceClaimList is a collection of claims.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1132,7 +1260,7 @@ pub struct ResourceClaimList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ResourceClaim>,
+    pub items: ::std::vec::Vec<ResourceClaim>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -1140,8 +1268,10 @@ pub struct ResourceClaimList {
     )]
     pub kind: crate::Kind<ResourceClaimList>,
     /// Standard list metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ResourceClaimList {
     const API_VERSION: &'static str = "resource.k8s.io/v1beta2";
@@ -1150,21 +1280,21 @@ impl crate::TypeMeta for ResourceClaimList {
     const KIND: &'static str = "ResourceClaimList";
 }
 /// ResourceClaimSpec defines what is being requested in a ResourceClaim and how to configure it.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimSpec {
     /// Devices defines how to request devices.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub devices: Option<DeviceClaim>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub devices: ::core::option::Option<DeviceClaim>,
 }
 /// ResourceClaimStatus tracks whether the resource has been allocated and what the result of that was.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimStatus {
     /// Allocation is set once the claim has been allocated successfully.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allocation: Option<AllocationResult>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub allocation: ::core::option::Option<AllocationResult>,
     /// Devices contains the status of each device allocated for this claim, as reported by the driver. This can include driver-specific information. Entries are owned by their respective drivers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub devices: Option<std::vec::Vec<AllocatedDeviceStatus>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub devices: ::core::option::Option<::std::vec::Vec<AllocatedDeviceStatus>>,
     /// ReservedFor indicates which entities are currently allowed to use the claim. A Pod which references a ResourceClaim which is not reserved for that Pod will not be started. A claim that is in use or might be in use because it has been reserved must not get deallocated.
     ///
     /// In a cluster with multiple scheduler instances, two pods might get scheduled concurrently by different schedulers. When they reference the same ResourceClaim which already has reached its maximum number of consumers, only one pod can be scheduled.
@@ -1172,13 +1302,18 @@ pub struct ResourceClaimStatus {
     /// Both schedulers try to add their pod to the claim.status.reservedFor field, but only the update that reaches the API server first gets stored. The other one fails with an error and the scheduler which issued it knows that it must put the pod back into the queue, waiting for the ResourceClaim to become usable again.
     ///
     /// There can be at most 256 such reservations. This may get increased in the future, but not reduced.
-    #[serde(rename = "reservedFor", skip_serializing_if = "Option::is_none")]
-    pub reserved_for: Option<std::vec::Vec<ResourceClaimConsumerReference>>,
+    #[serde(
+        rename = "reservedFor",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub reserved_for: ::core::option::Option<
+        ::std::vec::Vec<ResourceClaimConsumerReference>,
+    >,
 }
 /// ResourceClaimTemplate is used to produce ResourceClaim objects.
 ///
 /// This is an alpha type and requires enabling the DynamicResourceAllocation feature gate.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimTemplate {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1194,8 +1329,10 @@ pub struct ResourceClaimTemplate {
     )]
     pub kind: crate::Kind<ResourceClaimTemplate>,
     /// Standard object metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Describes the ResourceClaim that is to be generated.
     ///
     /// This field is immutable. A ResourceClaim will get created by the control plane for a Pod when needed and then not get updated anymore.
@@ -1226,8 +1363,11 @@ impl crate::Resource for ResourceClaimTemplate {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for ResourceClaimTemplate {
+    type List = ResourceClaimTemplateList;
+}
 /// ResourceClaimTemplateList is a collection of claim templates.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimTemplateList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1241,7 +1381,7 @@ pub struct ResourceClaimTemplateList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ResourceClaimTemplate>,
+    pub items: ::std::vec::Vec<ResourceClaimTemplate>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -1249,8 +1389,10 @@ pub struct ResourceClaimTemplateList {
     )]
     pub kind: crate::Kind<ResourceClaimTemplateList>,
     /// Standard list metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ResourceClaimTemplateList {
     const API_VERSION: &'static str = "resource.k8s.io/v1beta2";
@@ -1259,11 +1401,13 @@ impl crate::TypeMeta for ResourceClaimTemplateList {
     const KIND: &'static str = "ResourceClaimTemplateList";
 }
 /// ResourceClaimTemplateSpec contains the metadata and fields for a ResourceClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimTemplateSpec {
     /// ObjectMeta may contain labels and annotations that will be copied into the ResourceClaim when creating it. No other fields are allowed and will be rejected during validation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Spec for the ResourceClaim. The entire content is copied unchanged into the ResourceClaim that gets created from this template. The same fields as in a ResourceClaim are also valid here.
     #[serde(
         default,
@@ -1272,7 +1416,7 @@ pub struct ResourceClaimTemplateSpec {
     pub spec: ResourceClaimSpec,
 }
 /// ResourcePool describes the pool that ResourceSlices belong to.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourcePool {
     /// Generation tracks the change in a pool over time. Whenever a driver changes something about one or more of the resources in a pool, it must change the generation in all ResourceSlices which are part of that pool. Consumers of ResourceSlices should only consider resources from the pool with the highest generation number. The generation may be reset by drivers, which should be fine for consumers, assuming that all ResourceSlices in a pool are updated to match or deleted.
     ///
@@ -1289,7 +1433,7 @@ pub struct ResourcePool {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub name: std::string::String,
+    pub name: ::std::string::String,
     /// ResourceSliceCount is the total number of ResourceSlices in the pool at this generation number. Must be greater than zero.
     ///
     /// Consumers can use this to check whether they have seen all ResourceSlices belonging to the same pool.
@@ -1311,7 +1455,7 @@ pub struct ResourcePool {
 /// For resources that are not local to a node, the node name is not set. Instead, the driver may use a node selector to specify where the devices are available.
 ///
 /// This is an alpha type and requires enabling the DynamicResourceAllocation feature gate.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceSlice {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1327,8 +1471,10 @@ pub struct ResourceSlice {
     )]
     pub kind: crate::Kind<ResourceSlice>,
     /// Standard object metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    >,
     /// Contains the information published by the driver.
     ///
     /// Changing the spec automatically increments the metadata.generation number.
@@ -1359,8 +1505,11 @@ impl crate::Resource for ResourceSlice {
     ];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
+impl crate::ListableResource for ResourceSlice {
+    type List = ResourceSliceList;
+}
 /// ResourceSliceList is a collection of ResourceSlices.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceSliceList {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -1374,7 +1523,7 @@ pub struct ResourceSliceList {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub items: std::vec::Vec<ResourceSlice>,
+    pub items: ::std::vec::Vec<ResourceSlice>,
     /// The `kind`, written from `TypeMeta::KIND`. Absent only if it was absent in the JSON this was read from.
     #[serde(
         default = "crate::Kind::absent",
@@ -1382,8 +1531,10 @@ pub struct ResourceSliceList {
     )]
     pub kind: crate::Kind<ResourceSliceList>,
     /// Standard list metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<crate::apimachinery::pkg::apis::meta::v1::ListMeta>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub metadata: ::core::option::Option<
+        crate::apimachinery::pkg::apis::meta::v1::ListMeta,
+    >,
 }
 impl crate::TypeMeta for ResourceSliceList {
     const API_VERSION: &'static str = "resource.k8s.io/v1beta2";
@@ -1392,20 +1543,23 @@ impl crate::TypeMeta for ResourceSliceList {
     const KIND: &'static str = "ResourceSliceList";
 }
 /// ResourceSliceSpec contains the information published by the driver in one ResourceSlice.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceSliceSpec {
     /// AllNodes indicates that all nodes have access to the resources in the pool.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
-    #[serde(rename = "allNodes", skip_serializing_if = "Option::is_none")]
-    pub all_nodes: Option<bool>,
+    #[serde(
+        rename = "allNodes",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub all_nodes: ::core::option::Option<bool>,
     /// Devices lists some or all of the devices in this pool.
     ///
     /// Must not have more than 128 entries. If any device uses taints or consumes counters the limit is 64.
     ///
     /// Only one of Devices and SharedCounters can be set in a ResourceSlice.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub devices: Option<std::vec::Vec<Device>>,
+    #[serde(skip_serializing_if = "::core::option::Option::is_none")]
+    pub devices: ::core::option::Option<::std::vec::Vec<Device>>,
     /// Driver identifies the DRA driver providing the capacity information. A field selector can be used to list only ResourceSlice objects with a certain driver name.
     ///
     /// Must be a DNS subdomain and should end with a DNS domain owned by the vendor of the driver. It should use only lower case characters. This field is immutable.
@@ -1413,26 +1567,35 @@ pub struct ResourceSliceSpec {
         default,
         deserialize_with = "crate::runtime::serde_helpers::null_as_default"
     )]
-    pub driver: std::string::String,
+    pub driver: ::std::string::String,
     /// NodeName identifies the node which provides the resources in this pool. A field selector can be used to list only ResourceSlice objects belonging to a certain node.
     ///
     /// This field can be used to limit access from nodes to ResourceSlices with the same node name. It also indicates to autoscalers that adding new nodes of the same type as some old node might also make new resources available.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set. This field is immutable.
-    #[serde(rename = "nodeName", skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<std::string::String>,
+    #[serde(
+        rename = "nodeName",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_name: ::core::option::Option<::std::string::String>,
     /// NodeSelector defines which nodes have access to the resources in the pool, when that pool is not limited to a single node.
     ///
     /// Must use exactly one term.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
-    #[serde(rename = "nodeSelector", skip_serializing_if = "Option::is_none")]
-    pub node_selector: Option<crate::api::core::v1::NodeSelector>,
+    #[serde(
+        rename = "nodeSelector",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub node_selector: ::core::option::Option<crate::api::core::v1::NodeSelector>,
     /// PerDeviceNodeSelection defines whether the access from nodes to resources in the pool is set on the ResourceSlice level or on each device. If it is set to true, every device defined the ResourceSlice must specify this individually.
     ///
     /// Exactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.
-    #[serde(rename = "perDeviceNodeSelection", skip_serializing_if = "Option::is_none")]
-    pub per_device_node_selection: Option<bool>,
+    #[serde(
+        rename = "perDeviceNodeSelection",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub per_device_node_selection: ::core::option::Option<bool>,
     /// Pool describes the pool that this ResourceSlice belongs to.
     #[serde(
         default,
@@ -1446,6 +1609,9 @@ pub struct ResourceSliceSpec {
     /// Only one of Devices and SharedCounters can be set in a ResourceSlice.
     ///
     /// The maximum number of counter sets is 8.
-    #[serde(rename = "sharedCounters", skip_serializing_if = "Option::is_none")]
-    pub shared_counters: Option<std::vec::Vec<CounterSet>>,
+    #[serde(
+        rename = "sharedCounters",
+        skip_serializing_if = "::core::option::Option::is_none"
+    )]
+    pub shared_counters: ::core::option::Option<::std::vec::Vec<CounterSet>>,
 }

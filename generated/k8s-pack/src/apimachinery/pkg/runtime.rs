@@ -6,36 +6,42 @@
 ///
 /// // Internal package:
 ///
+/// ```text
 /// type MyAPIObject struct {
-/// runtime.TypeMeta `json:",inline"`
-/// MyPlugin runtime.Object `json:"myPlugin"`
+///     runtime.TypeMeta `json:",inline"`
+///     MyPlugin runtime.Object `json:"myPlugin"`
 /// }
 ///
 /// type PluginA struct {
-/// AOption string `json:"aOption"`
+///     AOption string `json:"aOption"`
 /// }
+/// ```
 ///
 /// // External package:
 ///
+/// ```text
 /// type MyAPIObject struct {
-/// runtime.TypeMeta `json:",inline"`
-/// MyPlugin runtime.RawExtension `json:"myPlugin"`
+///     runtime.TypeMeta `json:",inline"`
+///     MyPlugin runtime.RawExtension `json:"myPlugin"`
 /// }
 ///
 /// type PluginA struct {
-/// AOption string `json:"aOption"`
+///     AOption string `json:"aOption"`
 /// }
+/// ```
 ///
 /// // On the wire, the JSON will look something like this:
 ///
+/// ```text
 /// {
-/// "kind":"MyAPIObject",
-/// "apiVersion":"v1",
-/// "myPlugin": {
-/// "kind":"PluginA",
-/// "aOption":"foo",
-/// },
+///     "kind":"MyAPIObject",
+///     "apiVersion":"v1",
+///     "myPlugin": {
+///         "kind":"PluginA",
+///         "aOption":"foo",
+///     },
 /// }
+/// ```
 ///
 /// So what happens? Decode first uses json or yaml to unmarshal the serialized data into your external MyAPIObject. That causes the raw JSON to be stored, but not unpacked. The next step is to copy (using pkg/conversion) into the internal struct. The runtime package's DefaultScheme has conversion functions installed which will unpack the JSON stored in RawExtension, turning it into the correct object type, and storing it in the Object. (TODO: In the case where the object is of an unknown type, a runtime.Unknown object will be created and stored.)
-pub type RawExtension = serde_json::Value;
+pub type RawExtension = ::serde_json::Value;
