@@ -1,9 +1,12 @@
 //! Runtime support for the generated models: Kubernetes' special types, the resource traits and
 //! serde helpers. Copied verbatim from k8s-packgen's `templates/runtime/`.
 
+#[cfg(feature = "client")]
+pub mod client;
 mod byte_string;
 mod int_or_string;
 mod quantity;
+pub mod request;
 #[doc(hidden)]
 pub mod serde_helpers;
 mod time;

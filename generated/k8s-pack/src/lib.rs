@@ -13,3 +13,4 @@ pub mod api;
 pub mod apiextensions_apiserver;
 pub mod apimachinery;
 pub mod kube_aggregator;
+pub mod actions;

@@ -10,9 +10,11 @@ use std::collections::BTreeMap;
 /// Runtime files, copied as they are: (path in the emitted crate, text).
 const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../../templates/runtime/mod.rs")),
+    ("src/runtime/client/mod.rs", include_str!("../../../templates/runtime/client/mod.rs")),
     ("src/runtime/byte_string.rs", include_str!("../../../templates/runtime/byte_string.rs")),
     ("src/runtime/int_or_string.rs", include_str!("../../../templates/runtime/int_or_string.rs")),
     ("src/runtime/quantity.rs", include_str!("../../../templates/runtime/quantity.rs")),
+    ("src/runtime/request.rs", include_str!("../../../templates/runtime/request.rs")),
     ("src/runtime/serde_helpers.rs", include_str!("../../../templates/runtime/serde_helpers.rs")),
     ("src/runtime/time.rs", include_str!("../../../templates/runtime/time.rs")),
     ("src/runtime/type_meta.rs", include_str!("../../../templates/runtime/type_meta.rs")),
@@ -59,6 +61,7 @@ pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileConten
             ApiVersion, ByteString, IntOrString, Kind, ListableResource, MicroTime, Quantity, Resource, Scope, Time, TypeMeta,
         };
         #decls
+        pub mod actions;
         #(#root_items)*
     };
     files.insert("src/lib.rs".to_string(), FileContent::Rust(lib));

@@ -6,6 +6,7 @@ pub mod crate_files;
 pub mod docs;
 pub mod model;
 pub mod modules;
+pub mod operations;
 pub mod resource;
 pub mod types;
 
@@ -39,6 +40,7 @@ pub fn emit(api: &Api, info: &CrateInfo) -> BTreeMap<String, FileContent> {
     let mut files = BTreeMap::new();
     crate_files::emit(api, info, &mut files);
     modules::emit(api, &mut files);
+    operations::emit(api, &mut files);
     files
 }
 

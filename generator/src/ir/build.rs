@@ -20,8 +20,10 @@ pub fn build(spec: &Spec) -> Result<Api> {
     name_types(&mut types);
     box_recursive_fields(&mut types);
     let resources = resources(spec, &types);
-    let operations = operations(spec, &types)?;
-    Ok(Api { types, resources, operations, fixups_applied: Vec::new() })
+    let mut operations = operations(spec, &types)?;
+    super::actions::assign_modules(&mut operations, &resources);
+    let query_sets = super::actions::query_sets(&mut operations);
+    Ok(Api { types, resources, operations, fixups_applied: Vec::new(), query_sets })
 }
 
 struct Builder<'a> {
@@ -303,7 +305,7 @@ fn parse_path(path: &str) -> Option<PathParts> {
     if namespaced {
         rest = &rest[2..];
     }
-    let plural = rest.first().filter(|p| !p.starts_with('{'))?;
+    let plural = rest.first().filter(|p| !p.is_empty() && !p.starts_with('{'))?;
     let has_name = rest.get(1).is_some_and(|s| s.starts_with('{'));
     let subresource = if has_name { rest.get(2).map(|s| s.to_string()) } else { None };
     if !has_name && rest.len() > 1 {
@@ -522,6 +524,8 @@ fn operations(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Result<Vec<Oper
             responses,
             produces: op.produces.clone(),
             deprecated: op.deprecated,
+            module: Vec::new(),
+            query: None,
         });
     }
     ops.sort_by(|a, b| a.id.cmp(&b.id));
@@ -550,5 +554,6 @@ mod tests {
         assert_eq!((p.key.group.as_str(), p.namespaced), ("rbac.authorization.k8s.io", false));
         assert!(parse_path("/apis/apps/").is_none());
         assert!(parse_path("/version/").is_none());
+        assert!(parse_path("/api/v1/").is_none());
     }
 }

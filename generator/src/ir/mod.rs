@@ -2,6 +2,7 @@
 //! resources with their group/version/kind/plural/scope/verbs, operations with typed
 //! parameters). Built from the loaded spec by [`build`]; emission reads only this.
 
+pub mod actions;
 pub mod build;
 pub mod names;
 pub mod special;
@@ -21,6 +22,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The upstream-bug fixups that changed something, by name.
     pub fixups_applied: Vec<String>,
+    /// Query parameter sets shared by operations, by struct name (`ListWatchQuery`).
+    pub query_sets: BTreeMap<String, Vec<Param>>,
 }
 
 /// A Rust path: the module segments below the crate root and the item's name.
@@ -190,6 +193,10 @@ pub struct Operation {
     pub responses: Vec<(String, Option<TypeRef>)>,
     pub produces: Vec<String>,
     pub deprecated: bool,
+    /// The `actions` module it is emitted in (`["core", "v1", "secrets"]`).
+    pub module: Vec<String>,
+    /// Its query struct in [`Api::query_sets`], if it takes query parameters.
+    pub query: Option<String>,
 }
 
 /// (group, version, plural).
