@@ -59,9 +59,18 @@ fn byte_strings_are_base64_and_redacted_in_debug() {
     .unwrap();
     let data = secret.data.as_ref().unwrap();
     assert_eq!(data["password"], ByteString(b"hunter2".to_vec()));
+    // Secret data shows its keys only; a ByteString alone shows its length only.
     let debug = format!("{secret:?}");
     assert!(!debug.contains("hunter2") && !debug.contains("aHVudGVyMg"), "{debug}");
-    assert!(debug.contains("<7 bytes>"));
+    assert!(debug.contains("\"password\": <redacted>") && debug.contains("\"db\""), "{debug}");
+    assert_eq!(format!("{:?}", data["password"]), "ByteString(<7 bytes>)");
+    let with_string_data: Secret =
+        serde_json::from_value(json!({"stringData": {"password": "hunter2"}, "type": "Opaque"})).unwrap();
+    let debug = format!("{with_string_data:?}");
+    assert!(
+        !debug.contains("hunter2") && debug.contains("\"password\": <redacted>") && debug.contains("Opaque"),
+        "{debug}"
+    );
     let err = serde_json::from_value::<ByteString>(json!("hunter2!")).unwrap_err().to_string();
     assert!(!err.contains("hunter2"), "{err}");
 }

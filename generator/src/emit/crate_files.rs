@@ -10,7 +10,14 @@ use std::collections::BTreeMap;
 /// Runtime files, copied as they are: (path in the emitted crate, text).
 const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../../templates/runtime/mod.rs")),
+    ("src/runtime/client/auth.rs", include_str!("../../../templates/runtime/client/auth.rs")),
+    ("src/runtime/client/config.rs", include_str!("../../../templates/runtime/client/config.rs")),
+    ("src/runtime/client/error.rs", include_str!("../../../templates/runtime/client/error.rs")),
+    ("src/runtime/client/exec.rs", include_str!("../../../templates/runtime/client/exec.rs")),
+    ("src/runtime/client/kubeconfig.rs", include_str!("../../../templates/runtime/client/kubeconfig.rs")),
     ("src/runtime/client/mod.rs", include_str!("../../../templates/runtime/client/mod.rs")),
+    ("src/runtime/client/tls.rs", include_str!("../../../templates/runtime/client/tls.rs")),
+    ("src/runtime/actions.rs", include_str!("../../../templates/runtime/actions.rs")),
     ("src/runtime/byte_string.rs", include_str!("../../../templates/runtime/byte_string.rs")),
     ("src/runtime/int_or_string.rs", include_str!("../../../templates/runtime/int_or_string.rs")),
     ("src/runtime/quantity.rs", include_str!("../../../templates/runtime/quantity.rs")),
@@ -19,6 +26,9 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/time.rs", include_str!("../../../templates/runtime/time.rs")),
     ("src/runtime/type_meta.rs", include_str!("../../../templates/runtime/type_meta.rs")),
 ];
+
+/// The `k8s-pack` command line; `{{crate_ident}}` is the crate's name as a Rust path.
+const CLI: &str = include_str!("../../../templates/bin/k8s-pack.rs");
 
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.in");
 const README: &str = include_str!("../../../templates/README.md.in");
@@ -37,6 +47,11 @@ pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileConten
             .replace("{{type_count}}", &api.types.len().to_string())
             .replace("{{resource_count}}", &api.resources.len().to_string())
     };
+    let crate_ident = info.name.replace('-', "_");
+    files.insert(
+        "src/bin/k8s-pack.rs".to_string(),
+        FileContent::Text { text: CLI.replace("{{crate_ident}}", &crate_ident), comment: Some("//") },
+    );
     files.insert("Cargo.toml".to_string(), FileContent::Text { text: fill(CARGO_TOML), comment: Some("#") });
     files.insert("README.md".to_string(), FileContent::Text { text: fill(README), comment: None });
 

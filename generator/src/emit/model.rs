@@ -18,12 +18,44 @@ pub fn emit_type(api: &Api, t: &TypeDef) -> TokenStream {
 fn emit_struct(api: &Api, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let doc = doc_attrs(t.doc.as_deref());
     let name = format_ident!("{}", t.path.name);
-    let fields = fields.iter().map(|f| emit_field(api, t, f));
+    let field_items = fields.iter().map(|f| emit_field(api, t, f));
+    if fields.iter().any(|f| f.sensitive) {
+        let debug = emit_redacting_debug(&name, fields);
+        return quote! {
+            #doc
+            #[derive(Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+            pub struct #name {
+                #(#field_items)*
+            }
+            #debug
+        };
+    }
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         pub struct #name {
-            #(#fields)*
+            #(#field_items)*
+        }
+    }
+}
+
+/// `Debug` that shows which keys a secret field holds, never their values.
+fn emit_redacting_debug(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.ident);
+        let label = &f.ident;
+        if f.sensitive {
+            quote!(.field(#label, &self.#ident.as_ref().map(|values| crate::runtime::Redacted(values.keys().collect()))))
+        } else {
+            quote!(.field(#label, &self.#ident))
+        }
+    });
+    let label = name.to_string();
+    quote! {
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
         }
     }
 }

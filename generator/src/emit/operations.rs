@@ -26,9 +26,17 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
     }
     for (module, children) in &tree {
         let decls = child_decls(children);
-        let ops = modules.get(module).into_iter().flatten().map(|op| emit_operation(api, op));
-        let queries = module.is_empty().then(|| emit_query_sets(api));
-        let tokens = quote!(#decls #queries #(#ops)*);
+        let ops = modules.get(module).into_iter().flatten().map(|op| {
+            let function = emit_operation(api, op);
+            let action = emit_action(api, op);
+            quote!(#function #action)
+        });
+        let root = module.is_empty().then(|| {
+            let queries = emit_query_sets(api);
+            let registry = emit_registry(api);
+            quote!(#queries #registry)
+        });
+        let tokens = quote!(#decls #root #(#ops)*);
         let mut path = vec!["actions".to_string()];
         path.extend(module.iter().cloned());
         files.insert(module_file(&path, !children.is_empty() || module.is_empty()), FileContent::Rust(tokens));
@@ -38,6 +46,109 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
 /// Connect operations (exec, attach, port-forward, proxy) need streaming protocols.
 pub fn emitted(op: &Operation) -> bool {
     op.action.as_deref() != Some("connect")
+}
+
+/// The name of an action's descriptor static.
+fn action_static(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", op.ident.to_uppercase())
+}
+
+/// The static descriptor the generic action runner works from.
+fn emit_action(api: &Api, op: &Operation) -> TokenStream {
+    let name = &op.id;
+    let static_name = action_static(op);
+    let (group, version, resource) = match &op.resource {
+        Some(key) => (key.group.as_str(), key.version.as_str(), key.plural.as_str()),
+        None => ("", "", ""),
+    };
+    let verb = op.action.as_deref().unwrap_or("");
+    let description = op.doc.as_deref().unwrap_or("");
+    let method = op.method.to_uppercase();
+    let path = &op.path;
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Header).map(|p| {
+        let wire = &p.wire;
+        let location = match p.location {
+            ParamLocation::Path => quote!(Path),
+            _ => quote!(Query),
+        };
+        let kind = match p.ty {
+            TypeRef::I32 | TypeRef::I64 => quote!(Integer),
+            TypeRef::Bool => quote!(Boolean),
+            _ => quote!(String),
+        };
+        let required = p.required;
+        let description = p.doc.as_deref().unwrap_or("");
+        quote! {
+            crate::runtime::actions::ParamSpec {
+                name: #wire,
+                location: crate::runtime::actions::Location::#location,
+                kind: crate::runtime::actions::ParamKind::#kind,
+                required: #required,
+                description: #description,
+            },
+        }
+    });
+    let body = match &op.body {
+        None => quote!(::core::option::Option::None),
+        Some(body) => {
+            let required = body.required;
+            let kind = if is_patch(op) {
+                quote!(crate::runtime::actions::BodyKind::Patch)
+            } else {
+                let ty = type_tokens(api, &body.ty, &[]);
+                let type_name = match &body.ty {
+                    TypeRef::Named(def) => def.clone(),
+                    other => format!("{other:?}"),
+                };
+                quote!(crate::runtime::actions::BodyKind::Json {
+                    type_name: #type_name,
+                    check: crate::runtime::actions::check::<#ty>,
+                })
+            };
+            let description = match &body.ty {
+                TypeRef::Named(def) => format!("The request body: a `{def}`."),
+                _ => "The request body.".to_string(),
+            };
+            quote!(::core::option::Option::Some(crate::runtime::actions::BodySpec {
+                required: #required,
+                kind: #kind,
+                description: #description,
+            }))
+        }
+    };
+    let doc = format!(" The `{name}` action: [`{}`] with JSON parameters.", op.ident);
+    quote! {
+        #[doc = #doc]
+        #[cfg(feature = "actions")]
+        pub static #static_name: crate::runtime::actions::Action = crate::runtime::actions::Action {
+            name: #name,
+            group: #group,
+            version: #version,
+            resource: #resource,
+            verb: #verb,
+            description: #description,
+            method: #method,
+            path: #path,
+            params: &[#(#params)*],
+            body: #body,
+        };
+    }
+}
+
+/// Every action, sorted by name, so lookups are a binary search over a static slice.
+fn emit_registry(api: &Api) -> TokenStream {
+    let mut ops: Vec<&Operation> = api.operations.iter().filter(|o| emitted(o)).collect();
+    ops.sort_by(|a, b| a.id.cmp(&b.id));
+    let entries = ops.iter().map(|op| {
+        let module = op.module.iter().map(|m| format_ident!("{}", m));
+        let static_name = action_static(op);
+        quote!(&crate::actions::#(#module::)*#static_name)
+    });
+    quote! {
+        /// Every action, sorted by name: find one with [`crate::runtime::actions::find`].
+        #[cfg(feature = "actions")]
+        pub static REGISTRY: &[&crate::runtime::actions::Action] = &[#(#entries),*];
+    }
 }
 
 fn emit_query_sets(api: &Api) -> TokenStream {

@@ -115,6 +115,7 @@ impl Builder<'_> {
                 required: required.contains(wire),
                 boxed: false,
                 role: FieldRole::Data,
+                sensitive: super::special::is_sensitive(def_name, wire),
             });
         }
         Ok(fields)

@@ -74,6 +74,8 @@ pub struct Field {
     /// Stored behind a `Box` because the type contains itself through this field.
     pub boxed: bool,
     pub role: FieldRole,
+    /// Holds secret values: `Debug` prints `<redacted>` instead.
+    pub sensitive: bool,
 }
 
 /// What a field holds.

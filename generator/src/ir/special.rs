@@ -32,6 +32,11 @@ fn is_bare_object(schema: &Schema) -> bool {
     matches!(&schema.kind, SchemaKind::Object { properties, additional_properties: None, .. } if properties.is_empty())
 }
 
+/// Fields whose values are secrets: never shown by `Debug`.
+pub fn is_sensitive(def_name: &str, wire: &str) -> bool {
+    matches!((def_name, wire), ("io.k8s.api.core.v1.Secret", "data" | "stringData"))
+}
+
 /// How a special definition is emitted.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Special {

@@ -149,7 +149,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("server", &self.server)
             .field("default_namespace", &self.default_namespace)
-            .field("certificate_authority", &self.certificate_authority.as_ref().map(|c| Bytes(c.len())))
+            .field("certificate_authority", &self.certificate_authority.as_ref().map(|c| Length(c.len())))
             .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
             .field("tls_server_name", &self.tls_server_name)
             .field("client_certificate", &self.client_certificate)
@@ -160,9 +160,9 @@ impl fmt::Debug for Config {
 }
 
 /// Prints a length instead of the bytes.
-struct Bytes(usize);
+struct Length(usize);
 
-impl fmt::Debug for Bytes {
+impl fmt::Debug for Length {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "<{} bytes>", self.0)
     }
@@ -177,7 +177,10 @@ pub struct ClientCertificate {
 
 impl fmt::Debug for ClientCertificate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientCertificate").field("certificate", &Bytes(self.certificate.len())).field("key", &self.key).finish()
+        f.debug_struct("ClientCertificate")
+            .field("certificate", &Length(self.certificate.len()))
+            .field("key", &self.key)
+            .finish()
     }
 }
 
@@ -208,6 +211,7 @@ pub struct ExecConfig {
     pub api_version: String,
     /// The program; a relative path with a `/` was resolved against the kubeconfig's directory.
     pub command: String,
+    /// Redacted in `Debug`: some plugins take a secret as an argument.
     pub args: Vec<String>,
     /// Added to the plugin's environment. Values are redacted in `Debug`: they may be secrets.
     pub env: Vec<(String, Sensitive<String>)>,
@@ -240,7 +244,7 @@ impl fmt::Debug for ExecConfig {
         f.debug_struct("ExecConfig")
             .field("api_version", &self.api_version)
             .field("command", &self.command)
-            .field("args", &self.args)
+            .field("args", &format_args!("<{} redacted>", self.args.len()))
             .field("env", &self.env.iter().map(|(name, _)| name).collect::<Vec<_>>())
             .field("provide_cluster_info", &self.provide_cluster_info)
             .field("interactive_mode", &self.interactive_mode)

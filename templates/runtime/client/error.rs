@@ -260,12 +260,9 @@ pub(crate) fn redact_quoted(message: &str) -> String {
 /// as text when it was not a `Status` (a proxy's HTML page, a plain-text panic).
 #[derive(Clone, Debug)]
 pub struct ApiError {
-    /// The HTTP status code.
-    pub code: http::StatusCode,
-    /// The decoded `Status` body, when the body was one.
-    pub status: Option<Status>,
-    /// The body as text when it was not a `Status` (at most 4 KiB).
-    pub text: Option<String>,
+    code: http::StatusCode,
+    status: Option<Box<Status>>,
+    text: Option<String>,
     retry_after: Option<Duration>,
 }
 
@@ -307,17 +304,32 @@ impl ApiError {
             .and_then(|d| d.retry_after_seconds)
             .and_then(|s| u64::try_from(s).ok())
             .map(Duration::from_secs);
-        ApiError { code, status, text, retry_after: header.or(detail) }
+        ApiError { code, status: status.map(Box::new), text, retry_after: header.or(detail) }
+    }
+
+    /// The HTTP status code.
+    pub fn code(&self) -> http::StatusCode {
+        self.code
+    }
+
+    /// The decoded `Status` body, when the body was one.
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_deref()
+    }
+
+    /// The body as text when it was not a `Status` (at most 4 KiB).
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
     }
 
     /// The `Status` reason (`NotFound`, `AlreadyExists`, `Conflict`, `Invalid`, `Expired`...).
     pub fn reason(&self) -> Option<&str> {
-        self.status.as_ref().and_then(|s| s.reason.as_deref())
+        self.status().and_then(|s| s.reason.as_deref())
     }
 
     /// The `Status` message, or the text of a non-`Status` body.
     pub fn message(&self) -> Option<&str> {
-        self.status.as_ref().and_then(|s| s.message.as_deref()).or(self.text.as_deref())
+        self.status().and_then(|s| s.message.as_deref()).or(self.text())
     }
 
     /// 401: the credentials were missing, wrong or expired.

@@ -96,7 +96,8 @@ fn roots(certificate_authority: Option<&[u8]>) -> Result<RootCertStore, Error> {
 /// The server name for SNI and verification, from `tls-server-name`.
 pub(crate) fn server_name(name: &str) -> Result<ServerName<'static>, Error> {
     let bare = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name);
-    ServerName::try_from(bare.to_string()).map_err(|_| Error::config(format!("tls-server-name {name:?} is not a valid name")))
+    ServerName::try_from(bare.to_string())
+        .map_err(|_| Error::config(format!("tls-server-name {name:?} is not a valid name")))
 }
 
 /// `insecure-skip-tls-verify: true`: any server certificate is accepted. Handshake signatures

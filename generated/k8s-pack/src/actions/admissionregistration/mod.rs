@@ -18,3 +18,17 @@ pub fn get_admissionregistration_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAdmissionregistrationAPIGroup` action: [`get_admissionregistration_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_ADMISSIONREGISTRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAdmissionregistrationAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/admissionregistration.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -16,3 +16,17 @@ pub fn get_apiextensions_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getApiextensionsAPIGroup` action: [`get_apiextensions_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_APIEXTENSIONS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getApiextensionsAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/apiextensions.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

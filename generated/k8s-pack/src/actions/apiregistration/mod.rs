@@ -16,3 +16,17 @@ pub fn get_apiregistration_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getApiregistrationAPIGroup` action: [`get_apiregistration_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_APIREGISTRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getApiregistrationAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/apiregistration.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

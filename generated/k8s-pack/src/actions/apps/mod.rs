@@ -16,3 +16,17 @@ pub fn get_apps_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAppsAPIGroup` action: [`get_apps_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_APPS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAppsAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/apps/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -16,3 +16,17 @@ pub fn get_authentication_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAuthenticationAPIGroup` action: [`get_authentication_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_AUTHENTICATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAuthenticationAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/authentication.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

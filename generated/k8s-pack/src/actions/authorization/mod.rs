@@ -16,3 +16,17 @@ pub fn get_authorization_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAuthorizationAPIGroup` action: [`get_authorization_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_AUTHORIZATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAuthorizationAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/authorization.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

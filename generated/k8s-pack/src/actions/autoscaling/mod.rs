@@ -17,3 +17,17 @@ pub fn get_autoscaling_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAutoscalingAPIGroup` action: [`get_autoscaling_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_AUTOSCALING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAutoscalingAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/autoscaling/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -16,3 +16,17 @@ pub fn get_batch_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getBatchAPIGroup` action: [`get_batch_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_BATCH_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getBatchAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/batch/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

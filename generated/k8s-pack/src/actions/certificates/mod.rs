@@ -18,3 +18,17 @@ pub fn get_certificates_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getCertificatesAPIGroup` action: [`get_certificates_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_CERTIFICATES_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getCertificatesAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/certificates.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

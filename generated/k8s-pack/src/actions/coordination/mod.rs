@@ -18,3 +18,17 @@ pub fn get_coordination_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getCoordinationAPIGroup` action: [`get_coordination_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_COORDINATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getCoordinationAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/coordination.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -18,3 +18,17 @@ pub fn get_core_api_versions() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getCoreAPIVersions` action: [`get_core_api_versions`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_CORE_API_VERSIONS: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getCoreAPIVersions",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available API versions",
+    method: "GET",
+    path: "/api/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

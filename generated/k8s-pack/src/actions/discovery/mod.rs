@@ -16,3 +16,17 @@ pub fn get_discovery_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getDiscoveryAPIGroup` action: [`get_discovery_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_DISCOVERY_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getDiscoveryAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/discovery.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

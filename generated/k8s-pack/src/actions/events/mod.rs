@@ -16,3 +16,17 @@ pub fn get_events_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getEventsAPIGroup` action: [`get_events_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_EVENTS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getEventsAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/events.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

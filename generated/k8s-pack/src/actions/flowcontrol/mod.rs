@@ -16,3 +16,17 @@ pub fn get_flowcontrol_apiserver_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getFlowcontrolApiserverAPIGroup` action: [`get_flowcontrol_apiserver_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_FLOWCONTROL_APISERVER_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getFlowcontrolApiserverAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/flowcontrol.apiserver.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -16,3 +16,17 @@ pub fn get_internal_apiserver_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getInternalApiserverAPIGroup` action: [`get_internal_apiserver_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_INTERNAL_APISERVER_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getInternalApiserverAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/internal.apiserver.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -17,3 +17,17 @@ pub fn get_networking_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getNetworkingAPIGroup` action: [`get_networking_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_NETWORKING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getNetworkingAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/networking.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

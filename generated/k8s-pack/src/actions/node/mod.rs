@@ -16,3 +16,17 @@ pub fn get_node_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getNodeAPIGroup` action: [`get_node_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_NODE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getNodeAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/node.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

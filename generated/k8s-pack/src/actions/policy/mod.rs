@@ -16,3 +16,17 @@ pub fn get_policy_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getPolicyAPIGroup` action: [`get_policy_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_POLICY_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getPolicyAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/policy/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -19,3 +19,17 @@ pub fn get_resource_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getResourceAPIGroup` action: [`get_resource_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_RESOURCE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getResourceAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/resource.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -17,3 +17,17 @@ pub fn get_scheduling_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getSchedulingAPIGroup` action: [`get_scheduling_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_SCHEDULING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getSchedulingAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/scheduling.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -17,3 +17,17 @@ pub fn get_storage_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getStorageAPIGroup` action: [`get_storage_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_STORAGE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getStorageAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/storage.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -16,3 +16,17 @@ pub fn get_storagemigration_api_group() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getStoragemigrationAPIGroup` action: [`get_storagemigration_api_group`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_STORAGEMIGRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getStoragemigrationAPIGroup",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get information of a group",
+    method: "GET",
+    path: "/apis/storagemigration.k8s.io/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -5656,7 +5656,7 @@ pub struct SeccompProfile {
     pub type_: ::std::string::String,
 }
 /// Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct Secret {
     /// The `apiVersion`, written from `TypeMeta::API_VERSION`. Absent only if it was absent in the JSON this was read from.
     #[serde(
@@ -5695,6 +5695,31 @@ pub struct Secret {
     /// Used to facilitate programmatic handling of secret data. More info: <https://kubernetes.io/docs/concepts/configuration/secret/#secret-types>
     #[serde(rename = "type", skip_serializing_if = "::core::option::Option::is_none")]
     pub type_: ::core::option::Option<::std::string::String>,
+}
+impl ::core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.debug_struct("Secret")
+            .field("api_version", &self.api_version)
+            .field(
+                "data",
+                &self
+                    .data
+                    .as_ref()
+                    .map(|values| crate::runtime::Redacted(values.keys().collect())),
+            )
+            .field("immutable", &self.immutable)
+            .field("kind", &self.kind)
+            .field("metadata", &self.metadata)
+            .field(
+                "string_data",
+                &self
+                    .string_data
+                    .as_ref()
+                    .map(|values| crate::runtime::Redacted(values.keys().collect())),
+            )
+            .field("type_", &self.type_)
+            .finish()
+    }
 }
 impl crate::TypeMeta for Secret {
     const API_VERSION: &'static str = "v1";

@@ -23,3 +23,17 @@ pub fn get_admissionregistration_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAdmissionregistrationV1APIResources` action: [`get_admissionregistration_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_ADMISSIONREGISTRATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAdmissionregistrationV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/admissionregistration.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

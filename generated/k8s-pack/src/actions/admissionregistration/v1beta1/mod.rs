@@ -19,3 +19,17 @@ pub fn get_admissionregistration_v1beta1_api_resources() -> ::core::result::Resu
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAdmissionregistrationV1beta1APIResources` action: [`get_admissionregistration_v1beta1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_ADMISSIONREGISTRATION_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAdmissionregistrationV1beta1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/admissionregistration.k8s.io/v1beta1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

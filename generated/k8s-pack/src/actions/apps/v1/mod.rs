@@ -22,3 +22,17 @@ pub fn get_apps_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAppsV1APIResources` action: [`get_apps_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_APPS_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAppsV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/apps/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

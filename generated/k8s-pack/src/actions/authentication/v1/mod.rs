@@ -19,3 +19,17 @@ pub fn get_authentication_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAuthenticationV1APIResources` action: [`get_authentication_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_AUTHENTICATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAuthenticationV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/authentication.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -21,3 +21,17 @@ pub fn get_authorization_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAuthorizationV1APIResources` action: [`get_authorization_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_AUTHORIZATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAuthorizationV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/authorization.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

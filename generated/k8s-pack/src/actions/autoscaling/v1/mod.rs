@@ -18,3 +18,17 @@ pub fn get_autoscaling_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAutoscalingV1APIResources` action: [`get_autoscaling_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_AUTOSCALING_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAutoscalingV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/autoscaling/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -18,3 +18,17 @@ pub fn get_autoscaling_v2_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getAutoscalingV2APIResources` action: [`get_autoscaling_v2_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_AUTOSCALING_V2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getAutoscalingV2APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/autoscaling/v2/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -19,3 +19,17 @@ pub fn get_batch_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getBatchV1APIResources` action: [`get_batch_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_BATCH_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getBatchV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/batch/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

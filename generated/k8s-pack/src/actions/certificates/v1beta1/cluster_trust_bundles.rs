@@ -21,6 +21,58 @@ pub fn create_certificates_v1beta1_cluster_trust_bundle(
         crate::runtime::request::Body::Json(body),
     )
 }
+/// The `createCertificatesV1beta1ClusterTrustBundle` action: [`create_certificates_v1beta1_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static CREATE_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "createCertificatesV1beta1ClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "post",
+    description: "create a ClusterTrustBundle",
+    method: "POST",
+    path: "/apis/certificates.k8s.io/v1beta1/clustertrustbundles",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "dryRun",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldManager",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldValidation",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. This is the default behavior prior to v1.23. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default in v1.23+ - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+    ],
+    body: ::core::option::Option::Some(crate::runtime::actions::BodySpec {
+        required: true,
+        kind: crate::runtime::actions::BodyKind::Json {
+            type_name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundle",
+            check: crate::runtime::actions::check::<
+                crate::api::certificates::v1beta1::ClusterTrustBundle,
+            >,
+        },
+        description: "The request body: a `io.k8s.api.certificates.v1beta1.ClusterTrustBundle`.",
+    }),
+};
 /// delete a ClusterTrustBundle
 ///
 /// `DELETE /apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}` (operationId `deleteCertificatesV1beta1ClusterTrustBundle`)
@@ -50,6 +102,79 @@ pub fn delete_certificates_v1beta1_cluster_trust_bundle(
         },
     )
 }
+/// The `deleteCertificatesV1beta1ClusterTrustBundle` action: [`delete_certificates_v1beta1_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static DELETE_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "deleteCertificatesV1beta1ClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "delete",
+    description: "delete a ClusterTrustBundle",
+    method: "DELETE",
+    path: "/apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "name",
+            location: crate::runtime::actions::Location::Path,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: true,
+            description: "name of the ClusterTrustBundle",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "dryRun",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "gracePeriodSeconds",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "ignoreStoreReadErrorWithClusterBreakingPotential",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "if set to true, it will trigger an unsafe deletion of the resource in case the normal deletion flow fails with a corrupt object error. A resource is considered corrupt if it can not be retrieved from the underlying storage successfully because of a) its data can not be transformed e.g. decryption failure, or b) it fails to decode into an object. NOTE: unsafe deletion ignores finalizer constraints, skips precondition checks, and removes the object from the storage. WARNING: This may potentially break the cluster if the workload associated with the resource being unsafe-deleted relies on normal deletion flow. Use only if you REALLY know what you are doing. The default value is false, and the user must opt in to enable it",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "orphanDependents",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the \"orphan\" finalizer will be added to/removed from the object's finalizers list. Either this field or PropagationPolicy may be set, but not both.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "propagationPolicy",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground.",
+        },
+    ],
+    body: ::core::option::Option::Some(crate::runtime::actions::BodySpec {
+        required: false,
+        kind: crate::runtime::actions::BodyKind::Json {
+            type_name: "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+            check: crate::runtime::actions::check::<
+                crate::apimachinery::pkg::apis::meta::v1::DeleteOptions,
+            >,
+        },
+        description: "The request body: a `io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions`.",
+    }),
+};
 /// delete collection of ClusterTrustBundle
 ///
 /// `DELETE /apis/certificates.k8s.io/v1beta1/clustertrustbundles` (operationId `deleteCertificatesV1beta1CollectionClusterTrustBundle`)
@@ -76,6 +201,135 @@ pub fn delete_certificates_v1beta1_collection_cluster_trust_bundle(
         },
     )
 }
+/// The `deleteCertificatesV1beta1CollectionClusterTrustBundle` action: [`delete_certificates_v1beta1_collection_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static DELETE_CERTIFICATES_V1BETA1_COLLECTION_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "deleteCertificatesV1beta1CollectionClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "deletecollection",
+    description: "delete collection of ClusterTrustBundle",
+    method: "DELETE",
+    path: "/apis/certificates.k8s.io/v1beta1/clustertrustbundles",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "continue",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue) and the server may reject a continue value it does not recognize. If the specified continue value is no longer valid whether due to expiration (generally five to fifteen minutes) or a configuration change on the server, the server will respond with a 410 ResourceExpired error together with a continue token. If the client needs a consistent list, it must restart their list without the continue field. Otherwise, the client may send another list request with the token received with the 410 error, the server will respond with a list starting from the next key, but from the latest snapshot, which is inconsistent from the previous list results - objects that are created, modified, or deleted after the first list request will be included in the response, as long as their keys are after the \"next key\".\n\nThis field is not supported when watch is true. Clients may start a watch from the last resourceVersion value returned by the server and not miss any modifications.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "dryRun",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their fields. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "gracePeriodSeconds",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "ignoreStoreReadErrorWithClusterBreakingPotential",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "if set to true, it will trigger an unsafe deletion of the resource in case the normal deletion flow fails with a corrupt object error. A resource is considered corrupt if it can not be retrieved from the underlying storage successfully because of a) its data can not be transformed e.g. decryption failure, or b) it fails to decode into an object. NOTE: unsafe deletion ignores finalizer constraints, skips precondition checks, and removes the object from the storage. WARNING: This may potentially break the cluster if the workload associated with the resource being unsafe-deleted relies on normal deletion flow. Use only if you REALLY know what you are doing. The default value is false, and the user must opt in to enable it",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "labelSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their labels. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "limit",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. Setting a limit may return fewer than the requested amount of items (up to zero items) in the event all requested objects are filtered out and clients should only use the presence of the continue field to determine whether more results are available. Servers may choose not to support the limit argument and will return all of the available results. If limit is specified and the continue field is empty, clients may assume that no more results are available. This field is not supported if watch is true.\n\nThe server guarantees that the objects returned when using continue will be identical to issuing a single list call without a limit - that is, no objects created, modified, or deleted after the first request is issued will be included in any subsequent continued requests. This is sometimes referred to as a consistent snapshot, and ensures that a client that is using limit to receive smaller chunks of a very large result can ensure they see all possible objects. If objects are updated during a chunked list the version of the object that was present at the time the first list result was calculated is returned.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "orphanDependents",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the \"orphan\" finalizer will be added to/removed from the object's finalizers list. Either this field or PropagationPolicy may be set, but not both.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "propagationPolicy",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersion",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersion sets a constraint on what resource versions a request may be served from. See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersionMatch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersionMatch determines how resourceVersion is applied to list calls. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "sendInitialEvents",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic \"Bookmark\" event  will be sent. The bookmark will report the ResourceVersion (RV) corresponding to the set of objects, and be marked with `\"k8s.io/initial-events-end\": \"true\"` annotation. Afterwards, the watch stream will proceed as usual, sending watch events corresponding to changes (subsequent to the RV) to objects watched.\n\nWhen `sendInitialEvents` option is set, we require `resourceVersionMatch` option to also be set. The semantic of the watch request is as following: - `resourceVersionMatch` = NotOlderThan\n  is interpreted as \"data at least as new as the provided `resourceVersion`\"\n  and the bookmark event is send when the state is synced\n  to a `resourceVersion` at least as fresh as the one provided by the ListOptions.\n  If `resourceVersion` is unset, this is interpreted as \"consistent read\" and the\n  bookmark event is send when the state is synced at least to the moment\n  when request started being processed.\n- `resourceVersionMatch` set to any other value or unset\n  Invalid error is returned.\n\nDefaults to true if `resourceVersion=\"\"` or `resourceVersion=\"0\"` (for backward compatibility reasons) and to false otherwise.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "shardSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "shardSelector restricts the list of returned objects using a CEL-based shard selector expression. The format uses the shardRange() function combined with || (logical OR) to specify one or more hash ranges:\n\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000')\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000') || shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n\nField paths use CEL-style object-rooted syntax (e.g. \"object.metadata.uid\"), NOT the fieldSelector format (\"metadata.uid\"). Currently supported paths:\n  - object.metadata.uid\n  - object.metadata.namespace\n\nhexStart and hexEnd are single-quoted CEL string literals with a '0x' prefix, defining the inclusive lower and exclusive upper bounds over the 64-bit FNV-1a hash space. The full range is [0x0, 0x10000000000000000), where the exclusive upper bound equals 2^64.\n\nExamples:\n  2-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n  4-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x4000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x4000000000000000', '0x8000000000000000')\n    shard 2: shardRange(object.metadata.uid, '0x8000000000000000', '0xc000000000000000')\n    shard 3: shardRange(object.metadata.uid, '0xc000000000000000', '0x10000000000000000')\n\nThis is an alpha field and requires enabling the ShardedListAndWatch feature gate.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "timeoutSeconds",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.",
+        },
+    ],
+    body: ::core::option::Option::Some(crate::runtime::actions::BodySpec {
+        required: false,
+        kind: crate::runtime::actions::BodyKind::Json {
+            type_name: "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions",
+            check: crate::runtime::actions::check::<
+                crate::apimachinery::pkg::apis::meta::v1::DeleteOptions,
+            >,
+        },
+        description: "The request body: a `io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions`.",
+    }),
+};
 /// list or watch objects of kind ClusterTrustBundle
 ///
 /// `GET /apis/certificates.k8s.io/v1beta1/clustertrustbundles` (operationId `listCertificatesV1beta1ClusterTrustBundle`)
@@ -96,6 +350,105 @@ pub fn list_certificates_v1beta1_cluster_trust_bundle(
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `listCertificatesV1beta1ClusterTrustBundle` action: [`list_certificates_v1beta1_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static LIST_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "listCertificatesV1beta1ClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "list",
+    description: "list or watch objects of kind ClusterTrustBundle",
+    method: "GET",
+    path: "/apis/certificates.k8s.io/v1beta1/clustertrustbundles",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "allowWatchBookmarks",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server's discretion. Clients should not assume bookmarks are returned at any specific interval, nor may they assume the server will send any BOOKMARK event during a session. If this is not a watch, this field is ignored.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "continue",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue) and the server may reject a continue value it does not recognize. If the specified continue value is no longer valid whether due to expiration (generally five to fifteen minutes) or a configuration change on the server, the server will respond with a 410 ResourceExpired error together with a continue token. If the client needs a consistent list, it must restart their list without the continue field. Otherwise, the client may send another list request with the token received with the 410 error, the server will respond with a list starting from the next key, but from the latest snapshot, which is inconsistent from the previous list results - objects that are created, modified, or deleted after the first list request will be included in the response, as long as their keys are after the \"next key\".\n\nThis field is not supported when watch is true. Clients may start a watch from the last resourceVersion value returned by the server and not miss any modifications.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their fields. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "labelSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their labels. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "limit",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. Setting a limit may return fewer than the requested amount of items (up to zero items) in the event all requested objects are filtered out and clients should only use the presence of the continue field to determine whether more results are available. Servers may choose not to support the limit argument and will return all of the available results. If limit is specified and the continue field is empty, clients may assume that no more results are available. This field is not supported if watch is true.\n\nThe server guarantees that the objects returned when using continue will be identical to issuing a single list call without a limit - that is, no objects created, modified, or deleted after the first request is issued will be included in any subsequent continued requests. This is sometimes referred to as a consistent snapshot, and ensures that a client that is using limit to receive smaller chunks of a very large result can ensure they see all possible objects. If objects are updated during a chunked list the version of the object that was present at the time the first list result was calculated is returned.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersion",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersion sets a constraint on what resource versions a request may be served from. See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersionMatch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersionMatch determines how resourceVersion is applied to list calls. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "sendInitialEvents",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic \"Bookmark\" event  will be sent. The bookmark will report the ResourceVersion (RV) corresponding to the set of objects, and be marked with `\"k8s.io/initial-events-end\": \"true\"` annotation. Afterwards, the watch stream will proceed as usual, sending watch events corresponding to changes (subsequent to the RV) to objects watched.\n\nWhen `sendInitialEvents` option is set, we require `resourceVersionMatch` option to also be set. The semantic of the watch request is as following: - `resourceVersionMatch` = NotOlderThan\n  is interpreted as \"data at least as new as the provided `resourceVersion`\"\n  and the bookmark event is send when the state is synced\n  to a `resourceVersion` at least as fresh as the one provided by the ListOptions.\n  If `resourceVersion` is unset, this is interpreted as \"consistent read\" and the\n  bookmark event is send when the state is synced at least to the moment\n  when request started being processed.\n- `resourceVersionMatch` set to any other value or unset\n  Invalid error is returned.\n\nDefaults to true if `resourceVersion=\"\"` or `resourceVersion=\"0\"` (for backward compatibility reasons) and to false otherwise.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "shardSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "shardSelector restricts the list of returned objects using a CEL-based shard selector expression. The format uses the shardRange() function combined with || (logical OR) to specify one or more hash ranges:\n\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000')\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000') || shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n\nField paths use CEL-style object-rooted syntax (e.g. \"object.metadata.uid\"), NOT the fieldSelector format (\"metadata.uid\"). Currently supported paths:\n  - object.metadata.uid\n  - object.metadata.namespace\n\nhexStart and hexEnd are single-quoted CEL string literals with a '0x' prefix, defining the inclusive lower and exclusive upper bounds over the 64-bit FNV-1a hash space. The full range is [0x0, 0x10000000000000000), where the exclusive upper bound equals 2^64.\n\nExamples:\n  2-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n  4-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x4000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x4000000000000000', '0x8000000000000000')\n    shard 2: shardRange(object.metadata.uid, '0x8000000000000000', '0xc000000000000000')\n    shard 3: shardRange(object.metadata.uid, '0xc000000000000000', '0x10000000000000000')\n\nThis is an alpha field and requires enabling the ShardedListAndWatch feature gate.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "timeoutSeconds",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "watch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.",
+        },
+    ],
+    body: ::core::option::Option::None,
+};
 /// partially update the specified ClusterTrustBundle
 ///
 /// `PATCH /apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}` (operationId `patchCertificatesV1beta1ClusterTrustBundle`)
@@ -125,6 +478,67 @@ pub fn patch_certificates_v1beta1_cluster_trust_bundle(
         crate::runtime::request::Body::<()>::Patch(body),
     )
 }
+/// The `patchCertificatesV1beta1ClusterTrustBundle` action: [`patch_certificates_v1beta1_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static PATCH_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "patchCertificatesV1beta1ClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "patch",
+    description: "partially update the specified ClusterTrustBundle",
+    method: "PATCH",
+    path: "/apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "name",
+            location: crate::runtime::actions::Location::Path,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: true,
+            description: "name of the ClusterTrustBundle",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "dryRun",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldManager",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. This field is required for apply requests (application/apply-patch) but optional for non-apply patch types (JsonPatch, MergePatch, StrategicMergePatch).",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldValidation",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. This is the default behavior prior to v1.23. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default in v1.23+ - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "force",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "Force is going to \"force\" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+    ],
+    body: ::core::option::Option::Some(crate::runtime::actions::BodySpec {
+        required: true,
+        kind: crate::runtime::actions::BodyKind::Patch,
+        description: "The request body: a `io.k8s.apimachinery.pkg.apis.meta.v1.Patch`.",
+    }),
+};
 /// read the specified ClusterTrustBundle
 ///
 /// `GET /apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}` (operationId `readCertificatesV1beta1ClusterTrustBundle`)
@@ -148,6 +562,35 @@ pub fn read_certificates_v1beta1_cluster_trust_bundle(
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `readCertificatesV1beta1ClusterTrustBundle` action: [`read_certificates_v1beta1_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static READ_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "readCertificatesV1beta1ClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "get",
+    description: "read the specified ClusterTrustBundle",
+    method: "GET",
+    path: "/apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "name",
+            location: crate::runtime::actions::Location::Path,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: true,
+            description: "name of the ClusterTrustBundle",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+    ],
+    body: ::core::option::Option::None,
+};
 /// replace the specified ClusterTrustBundle
 ///
 /// `PUT /apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}` (operationId `replaceCertificatesV1beta1ClusterTrustBundle`)
@@ -172,6 +615,65 @@ pub fn replace_certificates_v1beta1_cluster_trust_bundle(
         crate::runtime::request::Body::Json(body),
     )
 }
+/// The `replaceCertificatesV1beta1ClusterTrustBundle` action: [`replace_certificates_v1beta1_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static REPLACE_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "replaceCertificatesV1beta1ClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "put",
+    description: "replace the specified ClusterTrustBundle",
+    method: "PUT",
+    path: "/apis/certificates.k8s.io/v1beta1/clustertrustbundles/{name}",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "name",
+            location: crate::runtime::actions::Location::Path,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: true,
+            description: "name of the ClusterTrustBundle",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "dryRun",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldManager",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldValidation",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. This is the default behavior prior to v1.23. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default in v1.23+ - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+    ],
+    body: ::core::option::Option::Some(crate::runtime::actions::BodySpec {
+        required: true,
+        kind: crate::runtime::actions::BodyKind::Json {
+            type_name: "io.k8s.api.certificates.v1beta1.ClusterTrustBundle",
+            check: crate::runtime::actions::check::<
+                crate::api::certificates::v1beta1::ClusterTrustBundle,
+            >,
+        },
+        description: "The request body: a `io.k8s.api.certificates.v1beta1.ClusterTrustBundle`.",
+    }),
+};
 /// watch changes to an object of kind ClusterTrustBundle. deprecated: use the 'watch' parameter with a list operation instead, filtered to a single item with the 'fieldSelector' parameter.
 ///
 /// `GET /apis/certificates.k8s.io/v1beta1/watch/clustertrustbundles/{name}` (operationId `watchCertificatesV1beta1ClusterTrustBundle`)
@@ -195,6 +697,112 @@ pub fn watch_certificates_v1beta1_cluster_trust_bundle(
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `watchCertificatesV1beta1ClusterTrustBundle` action: [`watch_certificates_v1beta1_cluster_trust_bundle`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static WATCH_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "watchCertificatesV1beta1ClusterTrustBundle",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "watch",
+    description: "watch changes to an object of kind ClusterTrustBundle. deprecated: use the 'watch' parameter with a list operation instead, filtered to a single item with the 'fieldSelector' parameter.",
+    method: "GET",
+    path: "/apis/certificates.k8s.io/v1beta1/watch/clustertrustbundles/{name}",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "name",
+            location: crate::runtime::actions::Location::Path,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: true,
+            description: "name of the ClusterTrustBundle",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "allowWatchBookmarks",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server's discretion. Clients should not assume bookmarks are returned at any specific interval, nor may they assume the server will send any BOOKMARK event during a session. If this is not a watch, this field is ignored.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "continue",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue) and the server may reject a continue value it does not recognize. If the specified continue value is no longer valid whether due to expiration (generally five to fifteen minutes) or a configuration change on the server, the server will respond with a 410 ResourceExpired error together with a continue token. If the client needs a consistent list, it must restart their list without the continue field. Otherwise, the client may send another list request with the token received with the 410 error, the server will respond with a list starting from the next key, but from the latest snapshot, which is inconsistent from the previous list results - objects that are created, modified, or deleted after the first list request will be included in the response, as long as their keys are after the \"next key\".\n\nThis field is not supported when watch is true. Clients may start a watch from the last resourceVersion value returned by the server and not miss any modifications.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their fields. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "labelSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their labels. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "limit",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. Setting a limit may return fewer than the requested amount of items (up to zero items) in the event all requested objects are filtered out and clients should only use the presence of the continue field to determine whether more results are available. Servers may choose not to support the limit argument and will return all of the available results. If limit is specified and the continue field is empty, clients may assume that no more results are available. This field is not supported if watch is true.\n\nThe server guarantees that the objects returned when using continue will be identical to issuing a single list call without a limit - that is, no objects created, modified, or deleted after the first request is issued will be included in any subsequent continued requests. This is sometimes referred to as a consistent snapshot, and ensures that a client that is using limit to receive smaller chunks of a very large result can ensure they see all possible objects. If objects are updated during a chunked list the version of the object that was present at the time the first list result was calculated is returned.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersion",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersion sets a constraint on what resource versions a request may be served from. See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersionMatch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersionMatch determines how resourceVersion is applied to list calls. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "sendInitialEvents",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic \"Bookmark\" event  will be sent. The bookmark will report the ResourceVersion (RV) corresponding to the set of objects, and be marked with `\"k8s.io/initial-events-end\": \"true\"` annotation. Afterwards, the watch stream will proceed as usual, sending watch events corresponding to changes (subsequent to the RV) to objects watched.\n\nWhen `sendInitialEvents` option is set, we require `resourceVersionMatch` option to also be set. The semantic of the watch request is as following: - `resourceVersionMatch` = NotOlderThan\n  is interpreted as \"data at least as new as the provided `resourceVersion`\"\n  and the bookmark event is send when the state is synced\n  to a `resourceVersion` at least as fresh as the one provided by the ListOptions.\n  If `resourceVersion` is unset, this is interpreted as \"consistent read\" and the\n  bookmark event is send when the state is synced at least to the moment\n  when request started being processed.\n- `resourceVersionMatch` set to any other value or unset\n  Invalid error is returned.\n\nDefaults to true if `resourceVersion=\"\"` or `resourceVersion=\"0\"` (for backward compatibility reasons) and to false otherwise.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "shardSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "shardSelector restricts the list of returned objects using a CEL-based shard selector expression. The format uses the shardRange() function combined with || (logical OR) to specify one or more hash ranges:\n\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000')\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000') || shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n\nField paths use CEL-style object-rooted syntax (e.g. \"object.metadata.uid\"), NOT the fieldSelector format (\"metadata.uid\"). Currently supported paths:\n  - object.metadata.uid\n  - object.metadata.namespace\n\nhexStart and hexEnd are single-quoted CEL string literals with a '0x' prefix, defining the inclusive lower and exclusive upper bounds over the 64-bit FNV-1a hash space. The full range is [0x0, 0x10000000000000000), where the exclusive upper bound equals 2^64.\n\nExamples:\n  2-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n  4-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x4000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x4000000000000000', '0x8000000000000000')\n    shard 2: shardRange(object.metadata.uid, '0x8000000000000000', '0xc000000000000000')\n    shard 3: shardRange(object.metadata.uid, '0xc000000000000000', '0x10000000000000000')\n\nThis is an alpha field and requires enabling the ShardedListAndWatch feature gate.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "timeoutSeconds",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "watch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.",
+        },
+    ],
+    body: ::core::option::Option::None,
+};
 /// watch individual changes to a list of ClusterTrustBundle. deprecated: use the 'watch' parameter with a list operation instead.
 ///
 /// `GET /apis/certificates.k8s.io/v1beta1/watch/clustertrustbundles` (operationId `watchCertificatesV1beta1ClusterTrustBundleList`)
@@ -215,3 +823,102 @@ pub fn watch_certificates_v1beta1_cluster_trust_bundle_list(
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `watchCertificatesV1beta1ClusterTrustBundleList` action: [`watch_certificates_v1beta1_cluster_trust_bundle_list`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static WATCH_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE_LIST: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "watchCertificatesV1beta1ClusterTrustBundleList",
+    group: "certificates.k8s.io",
+    version: "v1beta1",
+    resource: "clustertrustbundles",
+    verb: "watchlist",
+    description: "watch individual changes to a list of ClusterTrustBundle. deprecated: use the 'watch' parameter with a list operation instead.",
+    method: "GET",
+    path: "/apis/certificates.k8s.io/v1beta1/watch/clustertrustbundles",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "allowWatchBookmarks",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server's discretion. Clients should not assume bookmarks are returned at any specific interval, nor may they assume the server will send any BOOKMARK event during a session. If this is not a watch, this field is ignored.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "continue",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue) and the server may reject a continue value it does not recognize. If the specified continue value is no longer valid whether due to expiration (generally five to fifteen minutes) or a configuration change on the server, the server will respond with a 410 ResourceExpired error together with a continue token. If the client needs a consistent list, it must restart their list without the continue field. Otherwise, the client may send another list request with the token received with the 410 error, the server will respond with a list starting from the next key, but from the latest snapshot, which is inconsistent from the previous list results - objects that are created, modified, or deleted after the first list request will be included in the response, as long as their keys are after the \"next key\".\n\nThis field is not supported when watch is true. Clients may start a watch from the last resourceVersion value returned by the server and not miss any modifications.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their fields. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "labelSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their labels. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "limit",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. Setting a limit may return fewer than the requested amount of items (up to zero items) in the event all requested objects are filtered out and clients should only use the presence of the continue field to determine whether more results are available. Servers may choose not to support the limit argument and will return all of the available results. If limit is specified and the continue field is empty, clients may assume that no more results are available. This field is not supported if watch is true.\n\nThe server guarantees that the objects returned when using continue will be identical to issuing a single list call without a limit - that is, no objects created, modified, or deleted after the first request is issued will be included in any subsequent continued requests. This is sometimes referred to as a consistent snapshot, and ensures that a client that is using limit to receive smaller chunks of a very large result can ensure they see all possible objects. If objects are updated during a chunked list the version of the object that was present at the time the first list result was calculated is returned.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersion",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersion sets a constraint on what resource versions a request may be served from. See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersionMatch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersionMatch determines how resourceVersion is applied to list calls. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "sendInitialEvents",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic \"Bookmark\" event  will be sent. The bookmark will report the ResourceVersion (RV) corresponding to the set of objects, and be marked with `\"k8s.io/initial-events-end\": \"true\"` annotation. Afterwards, the watch stream will proceed as usual, sending watch events corresponding to changes (subsequent to the RV) to objects watched.\n\nWhen `sendInitialEvents` option is set, we require `resourceVersionMatch` option to also be set. The semantic of the watch request is as following: - `resourceVersionMatch` = NotOlderThan\n  is interpreted as \"data at least as new as the provided `resourceVersion`\"\n  and the bookmark event is send when the state is synced\n  to a `resourceVersion` at least as fresh as the one provided by the ListOptions.\n  If `resourceVersion` is unset, this is interpreted as \"consistent read\" and the\n  bookmark event is send when the state is synced at least to the moment\n  when request started being processed.\n- `resourceVersionMatch` set to any other value or unset\n  Invalid error is returned.\n\nDefaults to true if `resourceVersion=\"\"` or `resourceVersion=\"0\"` (for backward compatibility reasons) and to false otherwise.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "shardSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "shardSelector restricts the list of returned objects using a CEL-based shard selector expression. The format uses the shardRange() function combined with || (logical OR) to specify one or more hash ranges:\n\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000')\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000') || shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n\nField paths use CEL-style object-rooted syntax (e.g. \"object.metadata.uid\"), NOT the fieldSelector format (\"metadata.uid\"). Currently supported paths:\n  - object.metadata.uid\n  - object.metadata.namespace\n\nhexStart and hexEnd are single-quoted CEL string literals with a '0x' prefix, defining the inclusive lower and exclusive upper bounds over the 64-bit FNV-1a hash space. The full range is [0x0, 0x10000000000000000), where the exclusive upper bound equals 2^64.\n\nExamples:\n  2-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n  4-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x4000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x4000000000000000', '0x8000000000000000')\n    shard 2: shardRange(object.metadata.uid, '0x8000000000000000', '0xc000000000000000')\n    shard 3: shardRange(object.metadata.uid, '0xc000000000000000', '0x10000000000000000')\n\nThis is an alpha field and requires enabling the ShardedListAndWatch feature gate.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "timeoutSeconds",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "watch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.",
+        },
+    ],
+    body: ::core::option::Option::None,
+};

@@ -19,3 +19,17 @@ pub fn get_certificates_v1beta1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getCertificatesV1beta1APIResources` action: [`get_certificates_v1beta1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_CERTIFICATES_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getCertificatesV1beta1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/certificates.k8s.io/v1beta1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -18,3 +18,17 @@ pub fn get_coordination_v1alpha2_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getCoordinationV1alpha2APIResources` action: [`get_coordination_v1alpha2_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_COORDINATION_V1ALPHA2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getCoordinationV1alpha2APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/coordination.k8s.io/v1alpha2/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

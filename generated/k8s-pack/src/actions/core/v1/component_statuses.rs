@@ -16,6 +16,105 @@ pub fn list_core_v1_component_status(
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `listCoreV1ComponentStatus` action: [`list_core_v1_component_status`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static LIST_CORE_V1_COMPONENT_STATUS: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "listCoreV1ComponentStatus",
+    group: "",
+    version: "v1",
+    resource: "componentstatuses",
+    verb: "list",
+    description: "list objects of kind ComponentStatus",
+    method: "GET",
+    path: "/api/v1/componentstatuses",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "allowWatchBookmarks",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server's discretion. Clients should not assume bookmarks are returned at any specific interval, nor may they assume the server will send any BOOKMARK event during a session. If this is not a watch, this field is ignored.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "continue",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue) and the server may reject a continue value it does not recognize. If the specified continue value is no longer valid whether due to expiration (generally five to fifteen minutes) or a configuration change on the server, the server will respond with a 410 ResourceExpired error together with a continue token. If the client needs a consistent list, it must restart their list without the continue field. Otherwise, the client may send another list request with the token received with the 410 error, the server will respond with a list starting from the next key, but from the latest snapshot, which is inconsistent from the previous list results - objects that are created, modified, or deleted after the first list request will be included in the response, as long as their keys are after the \"next key\".\n\nThis field is not supported when watch is true. Clients may start a watch from the last resourceVersion value returned by the server and not miss any modifications.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "fieldSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their fields. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "labelSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "A selector to restrict the list of returned objects by their labels. Defaults to everything.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "limit",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. Setting a limit may return fewer than the requested amount of items (up to zero items) in the event all requested objects are filtered out and clients should only use the presence of the continue field to determine whether more results are available. Servers may choose not to support the limit argument and will return all of the available results. If limit is specified and the continue field is empty, clients may assume that no more results are available. This field is not supported if watch is true.\n\nThe server guarantees that the objects returned when using continue will be identical to issuing a single list call without a limit - that is, no objects created, modified, or deleted after the first request is issued will be included in any subsequent continued requests. This is sometimes referred to as a consistent snapshot, and ensures that a client that is using limit to receive smaller chunks of a very large result can ensure they see all possible objects. If objects are updated during a chunked list the version of the object that was present at the time the first list result was calculated is returned.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersion",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersion sets a constraint on what resource versions a request may be served from. See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "resourceVersionMatch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "resourceVersionMatch determines how resourceVersion is applied to list calls. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "sendInitialEvents",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic \"Bookmark\" event  will be sent. The bookmark will report the ResourceVersion (RV) corresponding to the set of objects, and be marked with `\"k8s.io/initial-events-end\": \"true\"` annotation. Afterwards, the watch stream will proceed as usual, sending watch events corresponding to changes (subsequent to the RV) to objects watched.\n\nWhen `sendInitialEvents` option is set, we require `resourceVersionMatch` option to also be set. The semantic of the watch request is as following: - `resourceVersionMatch` = NotOlderThan\n  is interpreted as \"data at least as new as the provided `resourceVersion`\"\n  and the bookmark event is send when the state is synced\n  to a `resourceVersion` at least as fresh as the one provided by the ListOptions.\n  If `resourceVersion` is unset, this is interpreted as \"consistent read\" and the\n  bookmark event is send when the state is synced at least to the moment\n  when request started being processed.\n- `resourceVersionMatch` set to any other value or unset\n  Invalid error is returned.\n\nDefaults to true if `resourceVersion=\"\"` or `resourceVersion=\"0\"` (for backward compatibility reasons) and to false otherwise.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "shardSelector",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "shardSelector restricts the list of returned objects using a CEL-based shard selector expression. The format uses the shardRange() function combined with || (logical OR) to specify one or more hash ranges:\n\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000')\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000') || shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n\nField paths use CEL-style object-rooted syntax (e.g. \"object.metadata.uid\"), NOT the fieldSelector format (\"metadata.uid\"). Currently supported paths:\n  - object.metadata.uid\n  - object.metadata.namespace\n\nhexStart and hexEnd are single-quoted CEL string literals with a '0x' prefix, defining the inclusive lower and exclusive upper bounds over the 64-bit FNV-1a hash space. The full range is [0x0, 0x10000000000000000), where the exclusive upper bound equals 2^64.\n\nExamples:\n  2-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n  4-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x4000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x4000000000000000', '0x8000000000000000')\n    shard 2: shardRange(object.metadata.uid, '0x8000000000000000', '0xc000000000000000')\n    shard 3: shardRange(object.metadata.uid, '0xc000000000000000', '0x10000000000000000')\n\nThis is an alpha field and requires enabling the ShardedListAndWatch feature gate.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "timeoutSeconds",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Integer,
+            required: false,
+            description: "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "watch",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::Boolean,
+            required: false,
+            description: "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.",
+        },
+    ],
+    body: ::core::option::Option::None,
+};
 /// read the specified ComponentStatus
 ///
 /// `GET /api/v1/componentstatuses/{name}` (operationId `readCoreV1ComponentStatus`)
@@ -33,3 +132,32 @@ pub fn read_core_v1_component_status(
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `readCoreV1ComponentStatus` action: [`read_core_v1_component_status`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static READ_CORE_V1_COMPONENT_STATUS: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "readCoreV1ComponentStatus",
+    group: "",
+    version: "v1",
+    resource: "componentstatuses",
+    verb: "get",
+    description: "read the specified ComponentStatus",
+    method: "GET",
+    path: "/api/v1/componentstatuses/{name}",
+    params: &[
+        crate::runtime::actions::ParamSpec {
+            name: "name",
+            location: crate::runtime::actions::Location::Path,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: true,
+            description: "name of the ComponentStatus",
+        },
+        crate::runtime::actions::ParamSpec {
+            name: "pretty",
+            location: crate::runtime::actions::Location::Query,
+            kind: crate::runtime::actions::ParamKind::String,
+            required: false,
+            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+        },
+    ],
+    body: ::core::option::Option::None,
+};

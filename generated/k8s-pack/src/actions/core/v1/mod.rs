@@ -34,3 +34,17 @@ pub fn get_core_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getCoreV1APIResources` action: [`get_core_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_CORE_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getCoreV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/api/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -18,3 +18,17 @@ pub fn get_discovery_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getDiscoveryV1APIResources` action: [`get_discovery_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_DISCOVERY_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getDiscoveryV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/discovery.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

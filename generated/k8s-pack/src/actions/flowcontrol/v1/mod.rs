@@ -19,3 +19,17 @@ pub fn get_flowcontrol_apiserver_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getFlowcontrolApiserverV1APIResources` action: [`get_flowcontrol_apiserver_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_FLOWCONTROL_APISERVER_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getFlowcontrolApiserverV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/flowcontrol.apiserver.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

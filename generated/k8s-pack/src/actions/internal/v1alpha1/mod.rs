@@ -18,3 +18,17 @@ pub fn get_internal_apiserver_v1alpha1_api_resources() -> ::core::result::Result
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getInternalApiserverV1alpha1APIResources` action: [`get_internal_apiserver_v1alpha1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_INTERNAL_APISERVER_V1ALPHA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getInternalApiserverV1alpha1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/internal.apiserver.k8s.io/v1alpha1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

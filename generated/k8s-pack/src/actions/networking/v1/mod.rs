@@ -22,3 +22,17 @@ pub fn get_networking_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getNetworkingV1APIResources` action: [`get_networking_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_NETWORKING_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getNetworkingV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/networking.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -18,3 +18,17 @@ pub fn get_policy_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getPolicyV1APIResources` action: [`get_policy_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_POLICY_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getPolicyV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/policy/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -21,3 +21,17 @@ pub fn get_rbac_authorization_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getRbacAuthorizationV1APIResources` action: [`get_rbac_authorization_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_RBAC_AUTHORIZATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getRbacAuthorizationV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/rbac.authorization.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -19,3 +19,17 @@ pub fn get_resource_v1alpha3_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getResourceV1alpha3APIResources` action: [`get_resource_v1alpha3_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_RESOURCE_V1ALPHA3_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getResourceV1alpha3APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/resource.k8s.io/v1alpha3/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

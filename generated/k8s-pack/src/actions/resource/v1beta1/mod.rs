@@ -21,3 +21,17 @@ pub fn get_resource_v1beta1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getResourceV1beta1APIResources` action: [`get_resource_v1beta1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_RESOURCE_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getResourceV1beta1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/resource.k8s.io/v1beta1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

@@ -18,3 +18,17 @@ pub fn get_scheduling_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getSchedulingV1APIResources` action: [`get_scheduling_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_SCHEDULING_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getSchedulingV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/scheduling.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

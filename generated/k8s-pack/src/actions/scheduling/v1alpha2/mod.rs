@@ -19,3 +19,17 @@ pub fn get_scheduling_v1alpha2_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getSchedulingV1alpha2APIResources` action: [`get_scheduling_v1alpha2_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_SCHEDULING_V1ALPHA2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getSchedulingV1alpha2APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/scheduling.k8s.io/v1alpha2/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

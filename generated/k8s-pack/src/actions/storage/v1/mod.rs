@@ -23,3 +23,17 @@ pub fn get_storage_v1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getStorageV1APIResources` action: [`get_storage_v1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_STORAGE_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getStorageV1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/storage.k8s.io/v1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

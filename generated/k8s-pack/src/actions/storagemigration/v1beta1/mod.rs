@@ -18,3 +18,17 @@ pub fn get_storagemigration_v1beta1_api_resources() -> ::core::result::Result<
         crate::runtime::request::Body::<()>::None,
     )
 }
+/// The `getStoragemigrationV1beta1APIResources` action: [`get_storagemigration_v1beta1_api_resources`] with JSON parameters.
+#[cfg(feature = "actions")]
+pub static GET_STORAGEMIGRATION_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
+    name: "getStoragemigrationV1beta1APIResources",
+    group: "",
+    version: "",
+    resource: "",
+    verb: "",
+    description: "get available resources",
+    method: "GET",
+    path: "/apis/storagemigration.k8s.io/v1beta1/",
+    params: &[],
+    body: ::core::option::Option::None,
+};

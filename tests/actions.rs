@@ -1,0 +1,107 @@
+//! Actions: the static registry, parameter schemas, and requests built from JSON parameters,
+//! checked against the typed operation functions. Nothing is sent here.
+
+use k8s_pack::actions::REGISTRY;
+use k8s_pack::runtime::actions::{find, ParamsError};
+use serde_json::json;
+
+#[test]
+fn registry_holds_every_operation_but_connect_sorted() {
+    let docs = k8s_packgen::read_documents(&[k8s_packgen::default_spec()]).unwrap();
+    let api = k8s_packgen::generate(&docs, &k8s_packgen::Options::default()).unwrap().api;
+    let expected: Vec<&str> =
+        api.operations.iter().filter(|o| o.action.as_deref() != Some("connect")).map(|o| o.id.as_str()).collect();
+    assert_eq!(REGISTRY.len(), expected.len());
+    assert!(REGISTRY.windows(2).all(|w| w[0].name < w[1].name), "registry not sorted");
+    for name in expected {
+        assert_eq!(find(REGISTRY, name).map(|a| a.name), Some(name));
+    }
+    assert!(find(REGISTRY, "connectCoreV1GetNamespacedPodExec").is_none());
+}
+
+#[test]
+fn schema_lists_types_required_and_descriptions() {
+    let action = find(REGISTRY, "createCoreV1NamespacedSecret").unwrap();
+    assert_eq!((action.verb, action.resource, action.group, action.version), ("post", "secrets", "", "v1"));
+    let schema = action.schema();
+    assert_eq!(schema["type"], "object");
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["properties"]["namespace"]["type"], "string");
+    assert_eq!(schema["properties"]["body"]["x-kubernetes-type"], "io.k8s.api.core.v1.Secret");
+    assert!(schema["properties"]["dryRun"]["description"].as_str().unwrap().contains("dry run"));
+    let required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(required, ["namespace", "body"]);
+    let patch = find(REGISTRY, "patchAppsV1NamespacedDeployment").unwrap().schema();
+    assert_eq!(patch["properties"]["patchType"]["enum"], json!(["json", "merge", "strategic", "apply"]));
+    assert_eq!(find(REGISTRY, "listCoreV1NamespacedPod").unwrap().schema()["properties"]["limit"]["type"], "integer");
+}
+
+#[test]
+fn invalid_parameters_are_refused_with_a_clear_message() {
+    let create = find(REGISTRY, "createCoreV1NamespacedSecret").unwrap();
+    let err = create.request(&json!({"body": {}})).unwrap_err();
+    assert_eq!(err, ParamsError::Missing("namespace".into()));
+    assert_eq!(err.to_string(), "missing required parameter `namespace`");
+    let err = create.request(&json!({"namespace": 5, "body": {}})).unwrap_err();
+    assert_eq!(err.to_string(), "parameter `namespace` must be a string");
+    let err = create.request(&json!({"namespace": "a", "body": {}, "namespce": "b"})).unwrap_err();
+    assert_eq!(err.to_string(), "unknown parameter `namespce`; did you mean `namespace`?");
+    let err = create.request(&json!({"namespace": "a", "body": {"metadata": {"labels": {"a": 5}}}})).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("metadata.labels.a"), "{message}");
+    let err = create.request(&json!({"namespace": "a", "body": {"data": {"k": "not base64 hunter2"}}})).unwrap_err();
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    assert_eq!(create.request(&json!([])).unwrap_err(), ParamsError::NotAnObject);
+
+    let patch = find(REGISTRY, "patchAppsV1NamespacedDeployment").unwrap();
+    let base = json!({"namespace": "a", "name": "web", "body": {"spec": {"replicas": 3}}});
+    assert_eq!(patch.request(&base).unwrap_err(), ParamsError::Missing("patchType".into()));
+    let mut forced = base.clone();
+    forced["patchType"] = json!("merge");
+    forced["force"] = json!(true);
+    assert_eq!(patch.request(&forced).unwrap_err().to_string(), "force is only valid with an apply patch");
+    let mut apply = base.clone();
+    apply["patchType"] = json!("apply");
+    assert_eq!(patch.request(&apply).unwrap_err().to_string(), "an apply patch needs fieldManager");
+}
+
+/// The generic runner and the typed function agree on method, URI, headers and body.
+#[test]
+fn actions_build_the_same_requests_as_the_typed_functions() {
+    use k8s_pack::actions::{ListWatchQuery, PatchQuery};
+    use k8s_pack::runtime::request::Patch;
+
+    let list = find(REGISTRY, "listCoreV1NamespacedSecret").unwrap();
+    let from_action = list
+        .request(&json!({"namespace": "team a", "labelSelector": "app=web,tier!=cache", "limit": 5, "watch": true}))
+        .unwrap();
+    let typed = k8s_pack::actions::core::v1::secrets::list_core_v1_namespaced_secret(
+        "team a",
+        &ListWatchQuery {
+            label_selector: Some("app=web,tier!=cache".into()),
+            limit: Some(5),
+            watch: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .into_inner();
+    assert_eq!(from_action.method(), typed.method());
+    assert_eq!(from_action.uri(), typed.uri());
+
+    let patch = find(REGISTRY, "patchAppsV1NamespacedDeployment").unwrap();
+    let from_action = patch
+        .request(&json!({"namespace": "a", "name": "web", "patchType": "merge", "body": {"spec": {"replicas": 3}}}))
+        .unwrap();
+    let typed = k8s_pack::actions::apps::v1::deployments::patch_apps_v1_namespaced_deployment(
+        "a",
+        "web",
+        &Patch::Merge(json!({"spec": {"replicas": 3}})),
+        &PatchQuery::default(),
+    )
+    .unwrap()
+    .into_inner();
+    assert_eq!((from_action.method(), from_action.uri()), (typed.method(), typed.uri()));
+    assert_eq!(from_action.headers(), typed.headers());
+    assert_eq!(from_action.body(), typed.body());
+}
