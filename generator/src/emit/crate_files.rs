@@ -22,6 +22,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/int_or_string.rs", include_str!("../../../templates/runtime/int_or_string.rs")),
     ("src/runtime/quantity.rs", include_str!("../../../templates/runtime/quantity.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/runtime/request.rs")),
+    ("src/runtime/status.rs", include_str!("../../../templates/runtime/status.rs")),
     ("src/runtime/serde_helpers.rs", include_str!("../../../templates/runtime/serde_helpers.rs")),
     ("src/runtime/time.rs", include_str!("../../../templates/runtime/time.rs")),
     ("src/runtime/type_meta.rs", include_str!("../../../templates/runtime/type_meta.rs")),

@@ -185,6 +185,16 @@ fn response_type(op: &Operation) -> Option<&TypeRef> {
     ["200", "201", "202"].iter().find_map(|s| op.responses.iter().find(|(status, _)| status == s)?.1.as_ref())
 }
 
+/// The kind of the resource a delete operation removes.
+fn deleted_kind(api: &Api, op: &Operation) -> Option<TypeRef> {
+    let key = op.resource.as_ref().filter(|_| op.subresource.is_none())?;
+    let resource = api
+        .resources
+        .iter()
+        .find(|r| r.gvk.group == key.group && r.gvk.version == key.version && r.plural == key.plural)?;
+    Some(TypeRef::Named(resource.type_def.clone()))
+}
+
 fn is_patch(op: &Operation) -> bool {
     op.method == "patch"
 }
@@ -223,6 +233,13 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     }
 
     let response = match response_type(op) {
+        // A delete answers with the object or with a Status, whatever the spec declares (it
+        // declares Status for most core resources).
+        Some(ty) if op.action.as_deref() == Some("delete") => {
+            let object = deleted_kind(api, op).unwrap_or_else(|| ty.clone());
+            let ty = type_tokens(api, &object, &[]);
+            quote!(crate::runtime::request::DeleteResult<#ty>)
+        }
         Some(ty) => type_tokens(api, ty, &[]),
         None => quote!(()),
     };

@@ -34,6 +34,46 @@ pub fn api_version(gvk: &Gvk) -> String {
     }
 }
 
+/// `List` for a list type shaped as Kubernetes lists are (`items` of the kind, `metadata` with
+/// `continue`), so pagination can be followed generically.
+fn emit_list_page(api: &Api, list: &TypeDef, item: &TypeDef) -> TokenStream {
+    use crate::ir::{Shape, TypeRef};
+    let Shape::Struct { fields } = &list.shape else { return TokenStream::new() };
+    let items = fields.iter().find(|f| f.wire == "items" && f.required);
+    let metadata = fields.iter().find(|f| f.wire == "metadata" && !f.required);
+    let (Some(items), Some(metadata)) = (items, metadata) else { return TokenStream::new() };
+    let TypeRef::Vec(inner) = &items.ty else { return TokenStream::new() };
+    let (TypeRef::Named(item_def), TypeRef::Named(meta_def)) = (inner.as_ref(), &metadata.ty) else {
+        return TokenStream::new();
+    };
+    let continue_field = match api.type_def(meta_def).map(|m| &m.shape) {
+        Some(Shape::Struct { fields }) => {
+            fields.iter().find(|f| f.wire == "continue" && !f.required && f.ty == TypeRef::String)
+        }
+        _ => None,
+    };
+    let Some(continue_field) = continue_field else { return TokenStream::new() };
+    if item_def != &item.def_name {
+        return TokenStream::new();
+    }
+    // Emitted beside the item's type: paths are relative to its module.
+    let list_name = super::types::type_tokens(api, &TypeRef::Named(list.def_name.clone()), &item.path.module);
+    let item_ty = super::types::type_tokens(api, &TypeRef::Named(item_def.clone()), &item.path.module);
+    let (items_ident, metadata_ident, continue_ident) = (
+        format_ident!("{}", items.ident),
+        format_ident!("{}", metadata.ident),
+        format_ident!("{}", continue_field.ident),
+    );
+    quote! {
+        impl crate::runtime::request::List for #list_name {
+            type Item = #item_ty;
+            fn into_page(self) -> (::std::vec::Vec<#item_ty>, ::core::option::Option<::std::string::String>) {
+                (self.#items_ident, self.#metadata_ident.and_then(|metadata| metadata.#continue_ident))
+            }
+        }
+    }
+}
+
 /// The `Resource` impl, for the kind of a REST resource.
 pub fn emit_resource(api: &Api, t: &TypeDef) -> TokenStream {
     let Some(resource) = api.resource_of(&t.def_name) else { return TokenStream::new() };
@@ -45,11 +85,13 @@ pub fn emit_resource(api: &Api, t: &TypeDef) -> TokenStream {
     };
     let verbs = &resource.verbs;
     let listable = resource.list_def.as_ref().and_then(|list| api.type_def(list)).map(|list| {
+        let page = emit_list_page(api, list, t);
         let list = super::types::type_tokens(api, &crate::ir::TypeRef::Named(list.def_name.clone()), &t.path.module);
         quote! {
             impl crate::ListableResource for #name {
                 type List = #list;
             }
+            #page
         }
     });
     let subresources = resource.subresources.iter().map(|s| &s.name);

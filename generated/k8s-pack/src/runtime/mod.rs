@@ -13,6 +13,7 @@ mod quantity;
 pub mod request;
 #[doc(hidden)]
 pub mod serde_helpers;
+pub mod status;
 mod time;
 mod type_meta;
 

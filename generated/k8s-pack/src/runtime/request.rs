@@ -169,3 +169,90 @@ pub fn check_patch(patch: &Patch, force: Option<bool>, field_manager: Option<&st
         _ => Ok(()),
     }
 }
+
+/// What a delete answers: the object (still there with finalizers, or as it was), or a
+/// `Status` (some resources, and collections). Real servers do both.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeleteResult<T> {
+    Object(T),
+    Status(Box<super::status::Status>),
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for DeleteResult<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.get("kind").and_then(serde_json::Value::as_str) == Some("Status") {
+            serde_json::from_value(value).map(|s| DeleteResult::Status(Box::new(s))).map_err(D::Error::custom)
+        } else {
+            serde_json::from_value(value).map(DeleteResult::Object).map_err(D::Error::custom)
+        }
+    }
+}
+
+/// A list type: its items and the token of the next page.
+pub trait List {
+    type Item;
+    fn into_page(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+#[cfg(feature = "client")]
+impl<T: serde::de::DeserializeOwned> Request<T> {
+    /// Sends the request and decodes the answer as `T`; a non-2xx answer is an error with the
+    /// server's `Status`.
+    pub async fn send(self, client: &super::client::Client) -> Result<T, super::client::Error> {
+        let response = client.send(self.request).await?;
+        super::client::decode(response.body())
+    }
+}
+
+#[cfg(feature = "client")]
+impl<T> Request<T> {
+    /// Sends the request and returns the answer as text (pod logs).
+    pub async fn send_text(self, client: &super::client::Client) -> Result<String, super::client::Error> {
+        let response = client.send(self.request).await?;
+        Ok(String::from_utf8_lossy(response.body()).into_owned())
+    }
+}
+
+/// Every item of a paginated list: `page` builds the request for a `continue` token (`None`
+/// for the first page), typically by setting `limit` and `continue` on a `ListWatchQuery`.
+#[cfg(feature = "client")]
+pub async fn list_all<L, F>(client: &super::client::Client, mut page: F) -> Result<Vec<L::Item>, ListError>
+where
+    L: List + serde::de::DeserializeOwned,
+    F: FnMut(Option<&str>) -> Result<Request<L>, RequestError>,
+{
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let request = page(token.as_deref()).map_err(ListError::Request)?;
+        let (page_items, next) = request.send(client).await.map_err(ListError::Client)?.into_page();
+        items.extend(page_items);
+        match next.filter(|t| !t.is_empty()) {
+            Some(next) => token = Some(next),
+            None => return Ok(items),
+        }
+    }
+}
+
+/// Why [`list_all`] stopped.
+#[cfg(feature = "client")]
+#[derive(Debug)]
+pub enum ListError {
+    Request(RequestError),
+    Client(super::client::Error),
+}
+
+#[cfg(feature = "client")]
+impl fmt::Display for ListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListError::Request(e) => e.fmt(f),
+            ListError::Client(e) => e.fmt(f),
+        }
+    }
+}
+
+#[cfg(feature = "client")]
+impl std::error::Error for ListError {}

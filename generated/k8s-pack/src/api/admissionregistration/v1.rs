@@ -297,6 +297,17 @@ impl crate::Resource for MutatingAdmissionPolicy {
 impl crate::ListableResource for MutatingAdmissionPolicy {
     type List = MutatingAdmissionPolicyList;
 }
+impl crate::runtime::request::List for MutatingAdmissionPolicyList {
+    type Item = MutatingAdmissionPolicy;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<MutatingAdmissionPolicy>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// MutatingAdmissionPolicyBinding binds the MutatingAdmissionPolicy with parametrized resources. MutatingAdmissionPolicyBinding and the optional parameter resource together define how cluster administrators configure policies for clusters.
 ///
 /// For a given admission request, each binding will cause its policy to be evaluated N times, where N is 1 for policies/bindings that don't use params, otherwise N is the number of parameters selected by the binding. Each evaluation is constrained by a [runtime cost budget](https://kubernetes.io/docs/reference/using-api/cel/#runtime-cost-budget).
@@ -349,6 +360,17 @@ impl crate::Resource for MutatingAdmissionPolicyBinding {
 }
 impl crate::ListableResource for MutatingAdmissionPolicyBinding {
     type List = MutatingAdmissionPolicyBindingList;
+}
+impl crate::runtime::request::List for MutatingAdmissionPolicyBindingList {
+    type Item = MutatingAdmissionPolicyBinding;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<MutatingAdmissionPolicyBinding>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// MutatingAdmissionPolicyBindingList is a list of MutatingAdmissionPolicyBinding.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -679,6 +701,17 @@ impl crate::Resource for MutatingWebhookConfiguration {
 impl crate::ListableResource for MutatingWebhookConfiguration {
     type List = MutatingWebhookConfigurationList;
 }
+impl crate::runtime::request::List for MutatingWebhookConfigurationList {
+    type Item = MutatingWebhookConfiguration;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<MutatingWebhookConfiguration>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// MutatingWebhookConfigurationList is a list of MutatingWebhookConfiguration.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct MutatingWebhookConfigurationList {
@@ -940,6 +973,17 @@ impl crate::Resource for ValidatingAdmissionPolicy {
 impl crate::ListableResource for ValidatingAdmissionPolicy {
     type List = ValidatingAdmissionPolicyList;
 }
+impl crate::runtime::request::List for ValidatingAdmissionPolicyList {
+    type Item = ValidatingAdmissionPolicy;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ValidatingAdmissionPolicy>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ValidatingAdmissionPolicyBinding binds the ValidatingAdmissionPolicy with paramerized resources. ValidatingAdmissionPolicyBinding and parameter CRDs together define how cluster administrators configure policies for clusters.
 ///
 /// For a given admission request, each binding will cause its policy to be evaluated N times, where N is 1 for policies/bindings that don't use params, otherwise N is the number of parameters selected by the binding.
@@ -995,6 +1039,17 @@ impl crate::Resource for ValidatingAdmissionPolicyBinding {
 }
 impl crate::ListableResource for ValidatingAdmissionPolicyBinding {
     type List = ValidatingAdmissionPolicyBindingList;
+}
+impl crate::runtime::request::List for ValidatingAdmissionPolicyBindingList {
+    type Item = ValidatingAdmissionPolicyBinding;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ValidatingAdmissionPolicyBinding>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ValidatingAdmissionPolicyBindingList is a list of ValidatingAdmissionPolicyBinding.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -1357,6 +1412,17 @@ impl crate::Resource for ValidatingWebhookConfiguration {
 }
 impl crate::ListableResource for ValidatingWebhookConfiguration {
     type List = ValidatingWebhookConfigurationList;
+}
+impl crate::runtime::request::List for ValidatingWebhookConfigurationList {
+    type Item = ValidatingWebhookConfiguration;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ValidatingWebhookConfiguration>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ValidatingWebhookConfigurationList is a list of ValidatingWebhookConfiguration.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -252,6 +252,17 @@ impl crate::Resource for MutatingAdmissionPolicy {
 impl crate::ListableResource for MutatingAdmissionPolicy {
     type List = MutatingAdmissionPolicyList;
 }
+impl crate::runtime::request::List for MutatingAdmissionPolicyList {
+    type Item = MutatingAdmissionPolicy;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<MutatingAdmissionPolicy>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// MutatingAdmissionPolicyBinding binds the MutatingAdmissionPolicy with parametrized resources. MutatingAdmissionPolicyBinding and the optional parameter resource together define how cluster administrators configure policies for clusters.
 ///
 /// For a given admission request, each binding will cause its policy to be evaluated N times, where N is 1 for policies/bindings that don't use params, otherwise N is the number of parameters selected by the binding. Each evaluation is constrained by a [runtime cost budget](https://kubernetes.io/docs/reference/using-api/cel/#runtime-cost-budget).
@@ -304,6 +315,17 @@ impl crate::Resource for MutatingAdmissionPolicyBinding {
 }
 impl crate::ListableResource for MutatingAdmissionPolicyBinding {
     type List = MutatingAdmissionPolicyBindingList;
+}
+impl crate::runtime::request::List for MutatingAdmissionPolicyBindingList {
+    type Item = MutatingAdmissionPolicyBinding;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<MutatingAdmissionPolicyBinding>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// MutatingAdmissionPolicyBindingList is a list of MutatingAdmissionPolicyBinding.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -84,6 +84,17 @@ impl crate::Resource for StorageVersion {
 impl crate::ListableResource for StorageVersion {
     type List = StorageVersionList;
 }
+impl crate::runtime::request::List for StorageVersionList {
+    type Item = StorageVersion;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<StorageVersion>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// Describes the state of the storageVersion at a certain point.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct StorageVersionCondition {

@@ -55,6 +55,17 @@ impl crate::Resource for ControllerRevision {
 impl crate::ListableResource for ControllerRevision {
     type List = ControllerRevisionList;
 }
+impl crate::runtime::request::List for ControllerRevisionList {
+    type Item = ControllerRevision;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ControllerRevision>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ControllerRevisionList is a resource containing a list of ControllerRevision objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ControllerRevisionList {
@@ -140,6 +151,14 @@ impl crate::Resource for DaemonSet {
 }
 impl crate::ListableResource for DaemonSet {
     type List = DaemonSetList;
+}
+impl crate::runtime::request::List for DaemonSetList {
+    type Item = DaemonSet;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<DaemonSet>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// DaemonSetCondition describes the state of a DaemonSet at a certain point.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -367,6 +386,14 @@ impl crate::Resource for Deployment {
 }
 impl crate::ListableResource for Deployment {
     type List = DeploymentList;
+}
+impl crate::runtime::request::List for DeploymentList {
+    type Item = Deployment;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Deployment>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// DeploymentCondition describes the state of a deployment at a certain point.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -599,6 +626,14 @@ impl crate::Resource for ReplicaSet {
 impl crate::ListableResource for ReplicaSet {
     type List = ReplicaSetList;
 }
+impl crate::runtime::request::List for ReplicaSetList {
+    type Item = ReplicaSet;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<ReplicaSet>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ReplicaSetCondition describes the state of a replica set at a certain point.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ReplicaSetCondition {
@@ -829,6 +864,14 @@ impl crate::Resource for StatefulSet {
 }
 impl crate::ListableResource for StatefulSet {
     type List = StatefulSetList;
+}
+impl crate::runtime::request::List for StatefulSetList {
+    type Item = StatefulSet;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<StatefulSet>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// StatefulSetCondition describes the state of a statefulset at a certain point.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

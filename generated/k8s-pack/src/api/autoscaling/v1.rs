@@ -77,6 +77,17 @@ impl crate::Resource for HorizontalPodAutoscaler {
 impl crate::ListableResource for HorizontalPodAutoscaler {
     type List = HorizontalPodAutoscalerList;
 }
+impl crate::runtime::request::List for HorizontalPodAutoscalerList {
+    type Item = HorizontalPodAutoscaler;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<HorizontalPodAutoscaler>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// list of horizontal pod autoscaler objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct HorizontalPodAutoscalerList {

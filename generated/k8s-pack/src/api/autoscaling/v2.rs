@@ -207,6 +207,17 @@ impl crate::Resource for HorizontalPodAutoscaler {
 impl crate::ListableResource for HorizontalPodAutoscaler {
     type List = HorizontalPodAutoscalerList;
 }
+impl crate::runtime::request::List for HorizontalPodAutoscalerList {
+    type Item = HorizontalPodAutoscaler;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<HorizontalPodAutoscaler>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// HorizontalPodAutoscalerBehavior configures the scaling behavior of the target in both Up and Down directions (scaleUp and scaleDown fields respectively).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct HorizontalPodAutoscalerBehavior {

@@ -55,6 +55,14 @@ impl crate::Resource for CronJob {
 impl crate::ListableResource for CronJob {
     type List = CronJobList;
 }
+impl crate::runtime::request::List for CronJobList {
+    type Item = CronJob;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<CronJob>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// CronJobList is a collection of cron jobs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CronJobList {
@@ -213,6 +221,14 @@ impl crate::Resource for Job {
 }
 impl crate::ListableResource for Job {
     type List = JobList;
+}
+impl crate::runtime::request::List for JobList {
+    type Item = Job;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Job>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// JobCondition describes current state of a job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

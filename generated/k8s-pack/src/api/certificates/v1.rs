@@ -60,6 +60,17 @@ impl crate::Resource for CertificateSigningRequest {
 impl crate::ListableResource for CertificateSigningRequest {
     type List = CertificateSigningRequestList;
 }
+impl crate::runtime::request::List for CertificateSigningRequestList {
+    type Item = CertificateSigningRequest;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<CertificateSigningRequest>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// CertificateSigningRequestCondition describes a condition of a CertificateSigningRequest object
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CertificateSigningRequestCondition {

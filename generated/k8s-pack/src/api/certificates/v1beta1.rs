@@ -56,6 +56,17 @@ impl crate::Resource for ClusterTrustBundle {
 impl crate::ListableResource for ClusterTrustBundle {
     type List = ClusterTrustBundleList;
 }
+impl crate::runtime::request::List for ClusterTrustBundleList {
+    type Item = ClusterTrustBundle;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ClusterTrustBundle>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ClusterTrustBundleList is a collection of ClusterTrustBundle objects
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterTrustBundleList {
@@ -175,6 +186,17 @@ impl crate::Resource for PodCertificateRequest {
 }
 impl crate::ListableResource for PodCertificateRequest {
     type List = PodCertificateRequestList;
+}
+impl crate::runtime::request::List for PodCertificateRequestList {
+    type Item = PodCertificateRequest;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<PodCertificateRequest>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// PodCertificateRequestList is a collection of PodCertificateRequest objects
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -49,6 +49,14 @@ impl crate::Resource for Lease {
 impl crate::ListableResource for Lease {
     type List = LeaseList;
 }
+impl crate::runtime::request::List for LeaseList {
+    type Item = Lease;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Lease>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// LeaseList is a list of Lease objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LeaseList {

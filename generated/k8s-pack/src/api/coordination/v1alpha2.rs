@@ -52,6 +52,17 @@ impl crate::Resource for LeaseCandidate {
 impl crate::ListableResource for LeaseCandidate {
     type List = LeaseCandidateList;
 }
+impl crate::runtime::request::List for LeaseCandidateList {
+    type Item = LeaseCandidate;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<LeaseCandidate>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// LeaseCandidateList is a list of Lease objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LeaseCandidateList {

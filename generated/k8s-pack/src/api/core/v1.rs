@@ -544,6 +544,17 @@ impl crate::Resource for ComponentStatus {
 impl crate::ListableResource for ComponentStatus {
     type List = ComponentStatusList;
 }
+impl crate::runtime::request::List for ComponentStatusList {
+    type Item = ComponentStatus;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ComponentStatus>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// Status of all the conditions for the component as a list of ComponentStatus objects. Deprecated: This API is deprecated in v1.19+
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ComponentStatusList {
@@ -639,6 +650,14 @@ impl crate::Resource for ConfigMap {
 }
 impl crate::ListableResource for ConfigMap {
     type List = ConfigMapList;
+}
+impl crate::runtime::request::List for ConfigMapList {
+    type Item = ConfigMap;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<ConfigMap>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ConfigMapEnvSource selects a ConfigMap to populate the environment variables with.
 ///
@@ -1402,6 +1421,14 @@ impl crate::Resource for Endpoints {
 impl crate::ListableResource for Endpoints {
     type List = EndpointsList;
 }
+impl crate::runtime::request::List for EndpointsList {
+    type Item = Endpoints;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Endpoints>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// EndpointsList is a list of endpoints. Deprecated: This API is deprecated in v1.33+.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EndpointsList {
@@ -1767,6 +1794,14 @@ impl crate::Resource for Event {
 }
 impl crate::ListableResource for Event {
     type List = EventList;
+}
+impl crate::runtime::request::List for EventList {
+    type Item = Event;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Event>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// EventList is a list of events.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -2406,6 +2441,14 @@ impl crate::Resource for LimitRange {
 impl crate::ListableResource for LimitRange {
     type List = LimitRangeList;
 }
+impl crate::runtime::request::List for LimitRangeList {
+    type Item = LimitRange;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<LimitRange>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// LimitRangeItem defines a min/max usage limit for any resource that matches on kind.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct LimitRangeItem {
@@ -2657,6 +2700,14 @@ impl crate::Resource for Namespace {
 impl crate::ListableResource for Namespace {
     type List = NamespaceList;
 }
+impl crate::runtime::request::List for NamespaceList {
+    type Item = Namespace;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Namespace>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// NamespaceCondition contains details about state of namespace.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NamespaceCondition {
@@ -2788,6 +2839,14 @@ impl crate::Resource for Node {
 }
 impl crate::ListableResource for Node {
     type List = NodeList;
+}
+impl crate::runtime::request::List for NodeList {
+    type Item = Node;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Node>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// NodeAddress contains information for the node's address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -3331,6 +3390,17 @@ impl crate::Resource for PersistentVolume {
 impl crate::ListableResource for PersistentVolume {
     type List = PersistentVolumeList;
 }
+impl crate::runtime::request::List for PersistentVolumeList {
+    type Item = PersistentVolume;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<PersistentVolume>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// PersistentVolumeClaim is a user's request for and claim to a persistent volume
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PersistentVolumeClaim {
@@ -3382,6 +3452,17 @@ impl crate::Resource for PersistentVolumeClaim {
 }
 impl crate::ListableResource for PersistentVolumeClaim {
     type List = PersistentVolumeClaimList;
+}
+impl crate::runtime::request::List for PersistentVolumeClaimList {
+    type Item = PersistentVolumeClaim;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<PersistentVolumeClaim>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// PersistentVolumeClaimCondition contains details about state of pvc
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -3914,6 +3995,14 @@ impl crate::Resource for Pod {
 }
 impl crate::ListableResource for Pod {
     type List = PodList;
+}
+impl crate::runtime::request::List for PodList {
+    type Item = Pod;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Pod>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// Pod affinity is a group of inter pod affinity scheduling rules.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -4797,6 +4886,14 @@ impl crate::Resource for PodTemplate {
 impl crate::ListableResource for PodTemplate {
     type List = PodTemplateList;
 }
+impl crate::runtime::request::List for PodTemplateList {
+    type Item = PodTemplate;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<PodTemplate>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// PodTemplateList is a list of PodTemplates.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodTemplateList {
@@ -5132,6 +5229,17 @@ impl crate::Resource for ReplicationController {
 impl crate::ListableResource for ReplicationController {
     type List = ReplicationControllerList;
 }
+impl crate::runtime::request::List for ReplicationControllerList {
+    type Item = ReplicationController;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ReplicationController>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ReplicationControllerCondition describes the state of a replication controller at a certain point.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ReplicationControllerCondition {
@@ -5363,6 +5471,17 @@ impl crate::Resource for ResourceQuota {
 }
 impl crate::ListableResource for ResourceQuota {
     type List = ResourceQuotaList;
+}
+impl crate::runtime::request::List for ResourceQuotaList {
+    type Item = ResourceQuota;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ResourceQuota>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ResourceQuotaList is a list of ResourceQuota items.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -5745,6 +5864,14 @@ impl crate::Resource for Secret {
 impl crate::ListableResource for Secret {
     type List = SecretList;
 }
+impl crate::runtime::request::List for SecretList {
+    type Item = Secret;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Secret>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// SecretEnvSource selects a Secret to populate the environment variables with.
 ///
 /// The contents of the target Secret's Data field will represent the key-value pairs as environment variables.
@@ -5978,6 +6105,14 @@ impl crate::Resource for Service {
 impl crate::ListableResource for Service {
     type List = ServiceList;
 }
+impl crate::runtime::request::List for ServiceList {
+    type Item = Service;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Service>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ServiceAccount binds together: \* a name, understood by users, and perhaps by peripheral systems, for an identity \* a principal that can be authenticated and authorized \* a set of secrets
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ServiceAccount {
@@ -6040,6 +6175,17 @@ impl crate::Resource for ServiceAccount {
 }
 impl crate::ListableResource for ServiceAccount {
     type List = ServiceAccountList;
+}
+impl crate::runtime::request::List for ServiceAccountList {
+    type Item = ServiceAccount;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ServiceAccount>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ServiceAccountList is a list of ServiceAccount objects
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -158,6 +158,17 @@ impl crate::Resource for EndpointSlice {
 impl crate::ListableResource for EndpointSlice {
     type List = EndpointSliceList;
 }
+impl crate::runtime::request::List for EndpointSliceList {
+    type Item = EndpointSlice;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<EndpointSlice>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// EndpointSliceList represents a list of endpoint slices
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EndpointSliceList {

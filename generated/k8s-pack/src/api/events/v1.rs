@@ -110,6 +110,14 @@ impl crate::Resource for Event {
 impl crate::ListableResource for Event {
     type List = EventList;
 }
+impl crate::runtime::request::List for EventList {
+    type Item = Event;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Event>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// EventList is a list of Event objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct EventList {

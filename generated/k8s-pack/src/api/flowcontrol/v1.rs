@@ -85,6 +85,14 @@ impl crate::Resource for FlowSchema {
 impl crate::ListableResource for FlowSchema {
     type List = FlowSchemaList;
 }
+impl crate::runtime::request::List for FlowSchemaList {
+    type Item = FlowSchema;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<FlowSchema>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// FlowSchemaCondition describes conditions for a FlowSchema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct FlowSchemaCondition {
@@ -340,6 +348,17 @@ impl crate::Resource for PriorityLevelConfiguration {
 }
 impl crate::ListableResource for PriorityLevelConfiguration {
     type List = PriorityLevelConfigurationList;
+}
+impl crate::runtime::request::List for PriorityLevelConfigurationList {
+    type Item = PriorityLevelConfiguration;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<PriorityLevelConfiguration>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// PriorityLevelConfigurationCondition defines the condition of priority level.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -92,6 +92,14 @@ impl crate::Resource for IPAddress {
 impl crate::ListableResource for IPAddress {
     type List = IPAddressList;
 }
+impl crate::runtime::request::List for IPAddressList {
+    type Item = IPAddress;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<IPAddress>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// IPAddressList contains a list of IPAddress.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct IPAddressList {
@@ -202,6 +210,14 @@ impl crate::Resource for Ingress {
 impl crate::ListableResource for Ingress {
     type List = IngressList;
 }
+impl crate::runtime::request::List for IngressList {
+    type Item = Ingress;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Ingress>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// IngressBackend describes all endpoints for a given service and port.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct IngressBackend {
@@ -262,6 +278,14 @@ impl crate::Resource for IngressClass {
 }
 impl crate::ListableResource for IngressClass {
     type List = IngressClassList;
+}
+impl crate::runtime::request::List for IngressClassList {
+    type Item = IngressClass;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<IngressClass>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// IngressClassList is a collection of IngressClasses.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -534,6 +558,17 @@ impl crate::Resource for NetworkPolicy {
 impl crate::ListableResource for NetworkPolicy {
     type List = NetworkPolicyList;
 }
+impl crate::runtime::request::List for NetworkPolicyList {
+    type Item = NetworkPolicy;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<NetworkPolicy>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// NetworkPolicyEgressRule describes a particular set of traffic that is allowed out of pods matched by a NetworkPolicySpec's podSelector. The traffic must match both ports and to. This type is beta-level in 1.8
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct NetworkPolicyEgressRule {
@@ -735,6 +770,14 @@ impl crate::Resource for ServiceCIDR {
 }
 impl crate::ListableResource for ServiceCIDR {
     type List = ServiceCIDRList;
+}
+impl crate::runtime::request::List for ServiceCIDRList {
+    type Item = ServiceCIDR;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<ServiceCIDR>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ServiceCIDRList contains a list of ServiceCIDR objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

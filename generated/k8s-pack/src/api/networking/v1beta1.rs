@@ -52,6 +52,14 @@ impl crate::Resource for IPAddress {
 impl crate::ListableResource for IPAddress {
     type List = IPAddressList;
 }
+impl crate::runtime::request::List for IPAddressList {
+    type Item = IPAddress;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<IPAddress>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// IPAddressList contains a list of IPAddress.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct IPAddressList {
@@ -170,6 +178,14 @@ impl crate::Resource for ServiceCIDR {
 }
 impl crate::ListableResource for ServiceCIDR {
     type List = ServiceCIDRList;
+}
+impl crate::runtime::request::List for ServiceCIDRList {
+    type Item = ServiceCIDR;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<ServiceCIDR>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ServiceCIDRList contains a list of ServiceCIDR objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -71,6 +71,14 @@ impl crate::Resource for RuntimeClass {
 impl crate::ListableResource for RuntimeClass {
     type List = RuntimeClassList;
 }
+impl crate::runtime::request::List for RuntimeClassList {
+    type Item = RuntimeClass;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<RuntimeClass>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// RuntimeClassList is a list of RuntimeClass objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct RuntimeClassList {

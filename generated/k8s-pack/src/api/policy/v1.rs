@@ -88,6 +88,17 @@ impl crate::Resource for PodDisruptionBudget {
 impl crate::ListableResource for PodDisruptionBudget {
     type List = PodDisruptionBudgetList;
 }
+impl crate::runtime::request::List for PodDisruptionBudgetList {
+    type Item = PodDisruptionBudget;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<PodDisruptionBudget>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// PodDisruptionBudgetList is a collection of PodDisruptionBudgets.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodDisruptionBudgetList {

@@ -67,6 +67,14 @@ impl crate::Resource for ClusterRole {
 impl crate::ListableResource for ClusterRole {
     type List = ClusterRoleList;
 }
+impl crate::runtime::request::List for ClusterRoleList {
+    type Item = ClusterRole;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<ClusterRole>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ClusterRoleBinding references a ClusterRole, but not contain it.  It can reference a ClusterRole in the global namespace, and adds who information via Subject.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ClusterRoleBinding {
@@ -122,6 +130,17 @@ impl crate::Resource for ClusterRoleBinding {
 }
 impl crate::ListableResource for ClusterRoleBinding {
     type List = ClusterRoleBindingList;
+}
+impl crate::runtime::request::List for ClusterRoleBindingList {
+    type Item = ClusterRoleBinding;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ClusterRoleBinding>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ClusterRoleBindingList is a collection of ClusterRoleBindings
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -273,6 +292,14 @@ impl crate::Resource for Role {
 impl crate::ListableResource for Role {
     type List = RoleList;
 }
+impl crate::runtime::request::List for RoleList {
+    type Item = Role;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Role>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// RoleBinding references a role, but does not contain it.  It can reference a Role in the same namespace or a ClusterRole in the global namespace. It adds who information via Subjects and namespace information by which namespace it exists in.  RoleBindings in a given namespace only have effect in that namespace.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct RoleBinding {
@@ -328,6 +355,14 @@ impl crate::Resource for RoleBinding {
 }
 impl crate::ListableResource for RoleBinding {
     type List = RoleBindingList;
+}
+impl crate::runtime::request::List for RoleBindingList {
+    type Item = RoleBinding;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<RoleBinding>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// RoleBindingList is a collection of RoleBindings
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -86,6 +86,17 @@ impl crate::Resource for DeviceTaintRule {
 impl crate::ListableResource for DeviceTaintRule {
     type List = DeviceTaintRuleList;
 }
+impl crate::runtime::request::List for DeviceTaintRuleList {
+    type Item = DeviceTaintRule;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<DeviceTaintRule>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// DeviceTaintRuleList is a collection of DeviceTaintRules.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceTaintRuleList {
@@ -291,6 +302,17 @@ impl crate::Resource for ResourcePoolStatusRequest {
 }
 impl crate::ListableResource for ResourcePoolStatusRequest {
     type List = ResourcePoolStatusRequestList;
+}
+impl crate::runtime::request::List for ResourcePoolStatusRequestList {
+    type Item = ResourcePoolStatusRequest;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ResourcePoolStatusRequest>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ResourcePoolStatusRequestList is a collection of ResourcePoolStatusRequests.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

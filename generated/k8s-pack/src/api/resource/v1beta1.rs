@@ -533,6 +533,14 @@ impl crate::Resource for DeviceClass {
 impl crate::ListableResource for DeviceClass {
     type List = DeviceClassList;
 }
+impl crate::runtime::request::List for DeviceClassList {
+    type Item = DeviceClass;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<DeviceClass>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// DeviceClassConfiguration is used in DeviceClass.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct DeviceClassConfiguration {
@@ -1084,6 +1092,17 @@ impl crate::Resource for ResourceClaim {
 impl crate::ListableResource for ResourceClaim {
     type List = ResourceClaimList;
 }
+impl crate::runtime::request::List for ResourceClaimList {
+    type Item = ResourceClaim;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ResourceClaim>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ResourceClaimConsumerReference contains enough information to let you locate the consumer of a ResourceClaim. The user must be a resource in the same namespace as the ResourceClaim.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimConsumerReference {
@@ -1233,6 +1252,17 @@ impl crate::Resource for ResourceClaimTemplate {
 impl crate::ListableResource for ResourceClaimTemplate {
     type List = ResourceClaimTemplateList;
 }
+impl crate::runtime::request::List for ResourceClaimTemplateList {
+    type Item = ResourceClaimTemplate;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ResourceClaimTemplate>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// ResourceClaimTemplateList is a collection of claim templates.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct ResourceClaimTemplateList {
@@ -1374,6 +1404,17 @@ impl crate::Resource for ResourceSlice {
 }
 impl crate::ListableResource for ResourceSlice {
     type List = ResourceSliceList;
+}
+impl crate::runtime::request::List for ResourceSliceList {
+    type Item = ResourceSlice;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<ResourceSlice>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// ResourceSliceList is a collection of ResourceSlices.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

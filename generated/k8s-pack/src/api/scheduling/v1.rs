@@ -64,6 +64,17 @@ impl crate::Resource for PriorityClass {
 impl crate::ListableResource for PriorityClass {
     type List = PriorityClassList;
 }
+impl crate::runtime::request::List for PriorityClassList {
+    type Item = PriorityClass;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<PriorityClass>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// PriorityClassList is a collection of priority classes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PriorityClassList {

@@ -69,6 +69,14 @@ impl crate::Resource for PodGroup {
 impl crate::ListableResource for PodGroup {
     type List = PodGroupList;
 }
+impl crate::runtime::request::List for PodGroupList {
+    type Item = PodGroup;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<PodGroup>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// PodGroupList contains a list of PodGroup resources.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct PodGroupList {
@@ -382,6 +390,14 @@ impl crate::Resource for Workload {
 }
 impl crate::ListableResource for Workload {
     type List = WorkloadList;
+}
+impl crate::runtime::request::List for WorkloadList {
+    type Item = Workload;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<Workload>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// WorkloadList contains a list of Workload resources.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

@@ -52,6 +52,14 @@ impl crate::Resource for CSIDriver {
 impl crate::ListableResource for CSIDriver {
     type List = CSIDriverList;
 }
+impl crate::runtime::request::List for CSIDriverList {
+    type Item = CSIDriver;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<CSIDriver>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// CSIDriverList is a collection of CSIDriver objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CSIDriverList {
@@ -271,6 +279,14 @@ impl crate::Resource for CSINode {
 impl crate::ListableResource for CSINode {
     type List = CSINodeList;
 }
+impl crate::runtime::request::List for CSINodeList {
+    type Item = CSINode;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<CSINode>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// CSINodeDriver holds information about the specification of one CSI driver installed on a node
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CSINodeDriver {
@@ -427,6 +443,17 @@ impl crate::Resource for CSIStorageCapacity {
 impl crate::ListableResource for CSIStorageCapacity {
     type List = CSIStorageCapacityList;
 }
+impl crate::runtime::request::List for CSIStorageCapacityList {
+    type Item = CSIStorageCapacity;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<CSIStorageCapacity>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// CSIStorageCapacityList is a collection of CSIStorageCapacity objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CSIStorageCapacityList {
@@ -552,6 +579,14 @@ impl crate::Resource for StorageClass {
 impl crate::ListableResource for StorageClass {
     type List = StorageClassList;
 }
+impl crate::runtime::request::List for StorageClassList {
+    type Item = StorageClass;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<StorageClass>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// StorageClassList is a collection of storage classes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct StorageClassList {
@@ -658,6 +693,17 @@ impl crate::Resource for VolumeAttachment {
 }
 impl crate::ListableResource for VolumeAttachment {
     type List = VolumeAttachmentList;
+}
+impl crate::runtime::request::List for VolumeAttachmentList {
+    type Item = VolumeAttachment;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<VolumeAttachment>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// VolumeAttachmentList is a collection of VolumeAttachment objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
@@ -823,6 +869,17 @@ impl crate::Resource for VolumeAttributesClass {
 }
 impl crate::ListableResource for VolumeAttributesClass {
     type List = VolumeAttributesClassList;
+}
+impl crate::runtime::request::List for VolumeAttributesClassList {
+    type Item = VolumeAttributesClass;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<VolumeAttributesClass>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
 }
 /// VolumeAttributesClassList is a collection of VolumeAttributesClass objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]

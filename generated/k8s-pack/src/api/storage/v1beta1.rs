@@ -60,6 +60,17 @@ impl crate::Resource for VolumeAttributesClass {
 impl crate::ListableResource for VolumeAttributesClass {
     type List = VolumeAttributesClassList;
 }
+impl crate::runtime::request::List for VolumeAttributesClassList {
+    type Item = VolumeAttributesClass;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<VolumeAttributesClass>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// VolumeAttributesClassList is a collection of VolumeAttributesClass objects.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct VolumeAttributesClassList {

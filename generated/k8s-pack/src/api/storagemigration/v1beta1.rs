@@ -52,6 +52,17 @@ impl crate::Resource for StorageVersionMigration {
 impl crate::ListableResource for StorageVersionMigration {
     type List = StorageVersionMigrationList;
 }
+impl crate::runtime::request::List for StorageVersionMigrationList {
+    type Item = StorageVersionMigration;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<StorageVersionMigration>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// StorageVersionMigrationList is a collection of storage version migrations.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct StorageVersionMigrationList {

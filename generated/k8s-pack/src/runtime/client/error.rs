@@ -5,8 +5,8 @@
 //! No message here ever carries a credential: values quoted by serde (`invalid type: string
 //! "..."`) are replaced by `<redacted>`, since the text decoded may be a Secret or a kubeconfig.
 
+pub use super::super::status::{Status, StatusCause, StatusDetails};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
@@ -390,48 +390,3 @@ impl fmt::Display for ApiError {
 }
 
 impl StdError for ApiError {}
-
-/// The `meta.k8s.io/v1` `Status` the server returns on failure. A runtime type of its own: the
-/// spec a crate is generated from need not contain `Status`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Status {
-    /// The HTTP status code, repeated.
-    pub code: Option<i32>,
-    /// `Success` or `Failure`.
-    pub status: Option<String>,
-    /// A machine-readable reason (`NotFound`, `Conflict`, `Invalid`...).
-    pub reason: Option<String>,
-    /// A human-readable description.
-    pub message: Option<String>,
-    /// The object concerned and, for validation failures, the causes.
-    pub details: Option<StatusDetails>,
-}
-
-/// `Status.details`: which object, and why.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct StatusDetails {
-    pub name: Option<String>,
-    pub group: Option<String>,
-    pub kind: Option<String>,
-    pub uid: Option<String>,
-    /// One entry per problem, e.g. each invalid field.
-    #[serde(default)]
-    pub causes: Vec<StatusCause>,
-    pub retry_after_seconds: Option<i32>,
-}
-
-/// One cause of a failure.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct StatusCause {
-    /// A machine-readable cause (`FieldValueRequired`, `FieldValueInvalid`...).
-    pub reason: Option<String>,
-    pub message: Option<String>,
-    /// The field concerned, as a JSON path (`metadata.name`, `spec.containers[0].image`).
-    pub field: Option<String>,
-}

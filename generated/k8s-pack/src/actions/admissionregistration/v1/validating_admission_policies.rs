@@ -238,7 +238,11 @@ pub fn delete_admissionregistration_v1_validating_admission_policy(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::admissionregistration::v1::ValidatingAdmissionPolicy,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -238,7 +238,11 @@ pub fn delete_admissionregistration_v1beta1_mutating_admission_policy_binding(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::admissionregistration::v1beta1::MutatingAdmissionPolicyBinding,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

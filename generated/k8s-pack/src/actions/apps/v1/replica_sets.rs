@@ -257,7 +257,9 @@ pub fn delete_apps_v1_namespaced_replica_set(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::apps::v1::ReplicaSet>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

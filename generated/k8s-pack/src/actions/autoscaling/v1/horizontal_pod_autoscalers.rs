@@ -261,7 +261,11 @@ pub fn delete_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::autoscaling::v1::HorizontalPodAutoscaler,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

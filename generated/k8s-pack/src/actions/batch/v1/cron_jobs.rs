@@ -257,7 +257,9 @@ pub fn delete_batch_v1_namespaced_cron_job(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::batch::v1::CronJob>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -257,7 +257,9 @@ pub fn delete_coordination_v1_namespaced_lease(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::coordination::v1::Lease>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -77,7 +77,9 @@ pub fn delete_core_v1_namespace(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::core::v1::Namespace>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -259,7 +259,11 @@ pub fn delete_core_v1_namespaced_persistent_volume_claim(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::core::v1::PersistentVolumeClaim>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::core::v1::PersistentVolumeClaim,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

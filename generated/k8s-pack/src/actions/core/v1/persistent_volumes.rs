@@ -232,7 +232,9 @@ pub fn delete_core_v1_persistent_volume(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::core::v1::PersistentVolume>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::core::v1::PersistentVolume>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -429,7 +429,9 @@ pub fn delete_core_v1_namespaced_pod(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::core::v1::Pod>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::core::v1::Pod>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

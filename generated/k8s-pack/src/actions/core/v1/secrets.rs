@@ -249,7 +249,9 @@ pub fn delete_core_v1_namespaced_secret(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::core::v1::Secret>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -349,7 +349,9 @@ pub fn delete_core_v1_namespaced_service_account(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::core::v1::ServiceAccount>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::core::v1::ServiceAccount>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

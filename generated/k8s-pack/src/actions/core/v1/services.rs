@@ -257,7 +257,9 @@ pub fn delete_core_v1_namespaced_service(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::core::v1::Service>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::core::v1::Service>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -259,7 +259,9 @@ pub fn delete_discovery_v1_namespaced_endpoint_slice(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::discovery::v1::EndpointSlice>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -232,7 +232,9 @@ pub fn delete_flowcontrol_apiserver_v1_flow_schema(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::flowcontrol::v1::FlowSchema>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -232,7 +232,9 @@ pub fn delete_networking_v1_ip_address(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::networking::v1::IPAddress>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -232,7 +232,11 @@ pub fn delete_networking_v1beta1_service_cidr(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::networking::v1beta1::ServiceCIDR,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

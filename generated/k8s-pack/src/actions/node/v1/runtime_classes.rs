@@ -230,7 +230,9 @@ pub fn delete_node_v1_runtime_class(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::node::v1::RuntimeClass>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

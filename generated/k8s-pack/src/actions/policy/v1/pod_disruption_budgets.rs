@@ -259,7 +259,11 @@ pub fn delete_policy_v1_namespaced_pod_disruption_budget(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::policy::v1::PodDisruptionBudget,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -257,7 +257,9 @@ pub fn delete_rbac_authorization_v1_namespaced_role_binding(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::rbac::v1::RoleBinding>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -259,7 +259,11 @@ pub fn delete_resource_v1_namespaced_resource_claim_template(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::resource::v1::ResourceClaimTemplate>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::resource::v1::ResourceClaimTemplate,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -232,7 +232,9 @@ pub fn delete_resource_v1_resource_slice(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::resource::v1::ResourceSlice>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::resource::v1::ResourceSlice>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

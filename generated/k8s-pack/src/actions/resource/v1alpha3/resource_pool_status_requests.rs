@@ -239,7 +239,9 @@ pub fn delete_resource_v1alpha3_resource_pool_status_request(
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
     crate::runtime::request::Request<
-        crate::api::resource::v1alpha3::ResourcePoolStatusRequest,
+        crate::runtime::request::DeleteResult<
+            crate::api::resource::v1alpha3::ResourcePoolStatusRequest,
+        >,
     >,
     crate::runtime::request::RequestError,
 > {

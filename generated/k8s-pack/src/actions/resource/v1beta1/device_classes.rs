@@ -232,7 +232,9 @@ pub fn delete_resource_v1beta1_device_class(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::resource::v1beta1::DeviceClass>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::resource::v1beta1::DeviceClass>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

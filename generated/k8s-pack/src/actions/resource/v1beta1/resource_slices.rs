@@ -232,7 +232,11 @@ pub fn delete_resource_v1beta1_resource_slice(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::resource::v1beta1::ResourceSlice>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::resource::v1beta1::ResourceSlice,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

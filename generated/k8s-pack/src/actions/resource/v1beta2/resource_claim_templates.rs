@@ -262,7 +262,9 @@ pub fn delete_resource_v1beta2_namespaced_resource_claim_template(
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
     crate::runtime::request::Request<
-        crate::api::resource::v1beta2::ResourceClaimTemplate,
+        crate::runtime::request::DeleteResult<
+            crate::api::resource::v1beta2::ResourceClaimTemplate,
+        >,
     >,
     crate::runtime::request::RequestError,
 > {

@@ -232,7 +232,11 @@ pub fn delete_resource_v1beta2_resource_slice(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::resource::v1beta2::ResourceSlice>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::resource::v1beta2::ResourceSlice,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

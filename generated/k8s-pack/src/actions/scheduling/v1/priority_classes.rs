@@ -232,7 +232,9 @@ pub fn delete_scheduling_v1_priority_class(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::scheduling::v1::PriorityClass>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

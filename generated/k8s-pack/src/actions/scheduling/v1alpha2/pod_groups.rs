@@ -259,7 +259,9 @@ pub fn delete_scheduling_v1alpha2_namespaced_pod_group(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::apimachinery::pkg::apis::meta::v1::Status>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::scheduling::v1alpha2::PodGroup>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

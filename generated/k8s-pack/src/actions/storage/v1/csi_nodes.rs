@@ -77,7 +77,9 @@ pub fn delete_storage_v1_csi_node(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::storage::v1::CSINode>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::storage::v1::CSINode>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -232,7 +232,9 @@ pub fn delete_storage_v1_storage_class(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::storage::v1::StorageClass>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::storage::v1::StorageClass>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -232,7 +232,9 @@ pub fn delete_storage_v1_volume_attachment(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::storage::v1::VolumeAttachment>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<crate::api::storage::v1::VolumeAttachment>,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -232,7 +232,11 @@ pub fn delete_storage_v1_volume_attributes_class(
     >,
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
-    crate::runtime::request::Request<crate::api::storage::v1::VolumeAttributesClass>,
+    crate::runtime::request::Request<
+        crate::runtime::request::DeleteResult<
+            crate::api::storage::v1::VolumeAttributesClass,
+        >,
+    >,
     crate::runtime::request::RequestError,
 > {
     crate::runtime::request::build(

@@ -239,7 +239,9 @@ pub fn delete_storage_v1beta1_volume_attributes_class(
     query: &crate::actions::DeleteQuery,
 ) -> ::core::result::Result<
     crate::runtime::request::Request<
-        crate::api::storage::v1beta1::VolumeAttributesClass,
+        crate::runtime::request::DeleteResult<
+            crate::api::storage::v1beta1::VolumeAttributesClass,
+        >,
     >,
     crate::runtime::request::RequestError,
 > {

@@ -102,6 +102,17 @@ impl crate::Resource for CustomResourceDefinition {
 impl crate::ListableResource for CustomResourceDefinition {
     type List = CustomResourceDefinitionList;
 }
+impl crate::runtime::request::List for CustomResourceDefinitionList {
+    type Item = CustomResourceDefinition;
+    fn into_page(
+        self,
+    ) -> (
+        ::std::vec::Vec<CustomResourceDefinition>,
+        ::core::option::Option<::std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// CustomResourceDefinitionCondition contains details for the current condition of this pod.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct CustomResourceDefinitionCondition {

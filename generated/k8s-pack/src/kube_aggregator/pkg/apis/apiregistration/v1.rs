@@ -52,6 +52,14 @@ impl crate::Resource for APIService {
 impl crate::ListableResource for APIService {
     type List = APIServiceList;
 }
+impl crate::runtime::request::List for APIServiceList {
+    type Item = APIService;
+    fn into_page(
+        self,
+    ) -> (::std::vec::Vec<APIService>, ::core::option::Option<::std::string::String>) {
+        (self.items, self.metadata.and_then(|metadata| metadata.continue_))
+    }
+}
 /// APIServiceCondition describes the state of an APIService at a particular point
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 pub struct APIServiceCondition {
