@@ -63,7 +63,8 @@ pub struct Action {
     pub method: &'static str,
     /// The path template, e.g. `/api/v1/namespaces/{namespace}/secrets`.
     pub path: &'static str,
-    pub params: &'static [ParamSpec],
+    /// Shared between actions: the same parameter is described once in the crate.
+    pub params: &'static [&'static ParamSpec],
     pub body: Option<BodySpec>,
 }
 

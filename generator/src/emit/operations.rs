@@ -24,17 +24,19 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
         }
         tree.entry(module.clone()).or_default();
     }
+    let specs = param_specs(api);
     for (module, children) in &tree {
         let decls = child_decls(children);
         let ops = modules.get(module).into_iter().flatten().map(|op| {
             let function = emit_operation(api, op);
-            let action = emit_action(api, op);
+            let action = emit_action(api, op, &specs);
             quote!(#function #action)
         });
         let root = module.is_empty().then(|| {
             let queries = emit_query_sets(api);
             let registry = emit_registry(api);
-            quote!(#queries #registry)
+            let params = emit_param_specs(&specs);
+            quote!(#queries #registry #params)
         });
         let tokens = quote!(#decls #root #(#ops)*);
         let mut path = vec!["actions".to_string()];
@@ -54,7 +56,7 @@ fn action_static(op: &Operation) -> proc_macro2::Ident {
 }
 
 /// The static descriptor the generic action runner works from.
-fn emit_action(api: &Api, op: &Operation) -> TokenStream {
+fn emit_action(api: &Api, op: &Operation, specs: &BTreeMap<ParamKey, String>) -> TokenStream {
     let name = &op.id;
     let static_name = action_static(op);
     let (group, version, resource) = match &op.resource {
@@ -66,27 +68,8 @@ fn emit_action(api: &Api, op: &Operation) -> TokenStream {
     let method = op.method.to_uppercase();
     let path = &op.path;
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Header).map(|p| {
-        let wire = &p.wire;
-        let location = match p.location {
-            ParamLocation::Path => quote!(Path),
-            _ => quote!(Query),
-        };
-        let kind = match p.ty {
-            TypeRef::I32 | TypeRef::I64 => quote!(Integer),
-            TypeRef::Bool => quote!(Boolean),
-            _ => quote!(String),
-        };
-        let required = p.required;
-        let description = p.doc.as_deref().unwrap_or("");
-        quote! {
-            crate::runtime::actions::ParamSpec {
-                name: #wire,
-                location: crate::runtime::actions::Location::#location,
-                kind: crate::runtime::actions::ParamKind::#kind,
-                required: #required,
-                description: #description,
-            },
-        }
+        let name = format_ident!("{}", specs[&param_key(p)]);
+        quote!(&crate::actions::#name,)
     });
     let body = match &op.body {
         None => quote!(::core::option::Option::None),
@@ -133,6 +116,59 @@ fn emit_action(api: &Api, op: &Operation) -> TokenStream {
             body: #body,
         };
     }
+}
+
+/// What makes two parameter specs the same: (wire, location, kind, required, description).
+type ParamKey = (String, &'static str, &'static str, bool, String);
+
+fn param_key(p: &Param) -> ParamKey {
+    let location = if p.location == ParamLocation::Path { "Path" } else { "Query" };
+    let kind = match p.ty {
+        TypeRef::I32 | TypeRef::I64 => "Integer",
+        TypeRef::Bool => "Boolean",
+        _ => "String",
+    };
+    (p.wire.clone(), location, kind, p.required, p.doc.clone().unwrap_or_default())
+}
+
+/// Each distinct parameter spec of the actions and the name of its static: the same
+/// parameter (`labelSelector`, `resourceVersion`, ...) is described once, not per action.
+fn param_specs(api: &Api) -> BTreeMap<ParamKey, String> {
+    let keys: BTreeSet<ParamKey> = api
+        .operations
+        .iter()
+        .filter(|o| emitted(o))
+        .flat_map(|o| o.params.iter().filter(|p| p.location != ParamLocation::Header).map(param_key))
+        .collect();
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    keys.into_iter()
+        .map(|key| {
+            let base = format!("PARAM_{}", crate::ir::names::snake_ident(&key.0).trim_end_matches('_').to_uppercase());
+            let n = count.entry(base.clone()).or_default();
+            *n += 1;
+            let name = if *n == 1 { base } else { format!("{base}_{n}") };
+            (key, name)
+        })
+        .collect()
+}
+
+fn emit_param_specs(specs: &BTreeMap<ParamKey, String>) -> TokenStream {
+    let statics = specs.iter().map(|((wire, location, kind, required, description), name)| {
+        let name = format_ident!("{}", name);
+        let (location, kind) = (format_ident!("{}", location), format_ident!("{}", kind));
+        quote! {
+            #[doc(hidden)]
+            #[cfg(feature = "actions")]
+            pub static #name: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+                name: #wire,
+                location: crate::runtime::actions::Location::#location,
+                kind: crate::runtime::actions::ParamKind::#kind,
+                required: #required,
+                description: #description,
+            };
+        }
+    });
+    quote!(#(#statics)*)
 }
 
 /// Every action, sorted by name, so lookups are a binary search over a static slice.

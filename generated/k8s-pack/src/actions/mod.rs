@@ -1529,6 +1529,942 @@ pub static REGISTRY: &[&crate::runtime::actions::Action] = &[
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::WATCH_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::WATCH_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION_LIST,
 ];
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_ALLOW_WATCH_BOOKMARKS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "allowWatchBookmarks",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "allowWatchBookmarks requests watch events with type \"BOOKMARK\". Servers that do not implement bookmarks may ignore this flag and bookmarks are sent at the server's discretion. Clients should not assume bookmarks are returned at any specific interval, nor may they assume the server will send any BOOKMARK event during a session. If this is not a watch, this field is ignored.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_CONTAINER: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "container",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "The container for which to stream logs. Defaults to only container if there is one container in the pod.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_CONTINUE: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "continue",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue) and the server may reject a continue value it does not recognize. If the specified continue value is no longer valid whether due to expiration (generally five to fifteen minutes) or a configuration change on the server, the server will respond with a 410 ResourceExpired error together with a continue token. If the client needs a consistent list, it must restart their list without the continue field. Otherwise, the client may send another list request with the token received with the 410 error, the server will respond with a list starting from the next key, but from the latest snapshot, which is inconsistent from the previous list results - objects that are created, modified, or deleted after the first list request will be included in the response, as long as their keys are after the \"next key\".\n\nThis field is not supported when watch is true. Clients may start a watch from the last resourceVersion value returned by the server and not miss any modifications.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_DRY_RUN: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "dryRun",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_FIELD_MANAGER: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "fieldManager",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_FIELD_MANAGER_2: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "fieldManager",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. This field is required for apply requests (application/apply-patch) but optional for non-apply patch types (JsonPatch, MergePatch, StrategicMergePatch).",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_FIELD_SELECTOR: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "fieldSelector",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "A selector to restrict the list of returned objects by their fields. Defaults to everything.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_FIELD_VALIDATION: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "fieldValidation",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. This is the default behavior prior to v1.23. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default in v1.23+ - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_FOLLOW: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "follow",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "Follow the log stream of the pod. Defaults to false.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_FORCE: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "force",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "Force is going to \"force\" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_GRACE_PERIOD_SECONDS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "gracePeriodSeconds",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Integer,
+    required: false,
+    description: "The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. If this value is nil, the default grace period for the specified type will be used. Defaults to a per object value if not specified. zero means delete immediately.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_IGNORE_STORE_READ_ERROR_WITH_CLUSTER_BREAKING_POTENTIAL: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "ignoreStoreReadErrorWithClusterBreakingPotential",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "if set to true, it will trigger an unsafe deletion of the resource in case the normal deletion flow fails with a corrupt object error. A resource is considered corrupt if it can not be retrieved from the underlying storage successfully because of a) its data can not be transformed e.g. decryption failure, or b) it fails to decode into an object. NOTE: unsafe deletion ignores finalizer constraints, skips precondition checks, and removes the object from the storage. WARNING: This may potentially break the cluster if the workload associated with the resource being unsafe-deleted relies on normal deletion flow. Use only if you REALLY know what you are doing. The default value is false, and the user must opt in to enable it",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_INSECURE_SKIP_TLS_VERIFY_BACKEND: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "insecureSkipTLSVerifyBackend",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "insecureSkipTLSVerifyBackend indicates that the apiserver should not confirm the validity of the serving certificate of the backend it is connecting to.  This will make the HTTPS connection between the apiserver and the backend insecure. This means the apiserver cannot verify the log data it is receiving came from the real kubelet.  If the kubelet is configured to verify the apiserver's TLS credentials, it does not mean the connection to the real kubelet is vulnerable to a man in the middle attack (e.g. an attacker could not intercept the actual log data coming from the real kubelet).",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_LABEL_SELECTOR: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "labelSelector",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "A selector to restrict the list of returned objects by their labels. Defaults to everything.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_LIMIT: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "limit",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Integer,
+    required: false,
+    description: "limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. Setting a limit may return fewer than the requested amount of items (up to zero items) in the event all requested objects are filtered out and clients should only use the presence of the continue field to determine whether more results are available. Servers may choose not to support the limit argument and will return all of the available results. If limit is specified and the continue field is empty, clients may assume that no more results are available. This field is not supported if watch is true.\n\nThe server guarantees that the objects returned when using continue will be identical to issuing a single list call without a limit - that is, no objects created, modified, or deleted after the first request is issued will be included in any subsequent continued requests. This is sometimes referred to as a consistent snapshot, and ensures that a client that is using limit to receive smaller chunks of a very large result can ensure they see all possible objects. If objects are updated during a chunked list the version of the object that was present at the time the first list result was calculated is returned.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_LIMIT_BYTES: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "limitBytes",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Integer,
+    required: false,
+    description: "If set, the number of bytes to read from the server before terminating the log output. This may not display a complete final line of logging, and may return slightly more or slightly less than the specified limit.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_LOGPATH: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "logpath",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "path to the log",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the APIService",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_2: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Binding",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_3: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the CSIDriver",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_4: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the CSINode",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_5: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the CSIStorageCapacity",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_6: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the CertificateSigningRequest",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_7: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ClusterRole",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_8: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ClusterRoleBinding",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_9: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ClusterTrustBundle",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_10: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ComponentStatus",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_11: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ConfigMap",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_12: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ControllerRevision",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_13: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the CronJob",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_14: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the CustomResourceDefinition",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_15: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the DaemonSet",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_16: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Deployment",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_17: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the DeviceClass",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_18: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the DeviceTaintRule",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_19: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the EndpointSlice",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_20: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Endpoints",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_21: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Event",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_22: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Eviction",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_23: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the FlowSchema",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_24: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the HorizontalPodAutoscaler",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_25: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the IPAddress",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_26: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Ingress",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_27: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the IngressClass",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_28: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Job",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_29: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Lease",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_30: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the LeaseCandidate",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_31: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the LimitRange",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_32: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the MutatingAdmissionPolicy",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_33: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the MutatingAdmissionPolicyBinding",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_34: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the MutatingWebhookConfiguration",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_35: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Namespace",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_36: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the NetworkPolicy",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_37: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Node",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_38: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PersistentVolume",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_39: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PersistentVolumeClaim",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_40: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Pod",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_41: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PodCertificateRequest",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_42: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PodDisruptionBudget",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_43: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PodGroup",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_44: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PodTemplate",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_45: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PriorityClass",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_46: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the PriorityLevelConfiguration",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_47: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ReplicaSet",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_48: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ReplicationController",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_49: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ResourceClaim",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_50: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ResourceClaimTemplate",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_51: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ResourcePoolStatusRequest",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_52: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ResourceQuota",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_53: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ResourceSlice",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_54: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Role",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_55: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the RoleBinding",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_56: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the RuntimeClass",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_57: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Scale",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_58: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Secret",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_59: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Service",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_60: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ServiceAccount",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_61: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ServiceCIDR",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_62: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the StatefulSet",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_63: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the StorageClass",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_64: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the StorageVersion",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_65: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the StorageVersionMigration",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_66: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the TokenRequest",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_67: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ValidatingAdmissionPolicy",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_68: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ValidatingAdmissionPolicyBinding",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_69: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the ValidatingWebhookConfiguration",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_70: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the VolumeAttachment",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_71: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the VolumeAttributesClass",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAME_72: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "name",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "name of the Workload",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_NAMESPACE: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "namespace",
+    location: crate::runtime::actions::Location::Path,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: true,
+    description: "object name and auth scope, such as for teams and projects",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_ORPHAN_DEPENDENTS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "orphanDependents",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "Deprecated: please use the PropagationPolicy, this field will be deprecated in 1.7. Should the dependent objects be orphaned. If true/false, the \"orphan\" finalizer will be added to/removed from the object's finalizers list. Either this field or PropagationPolicy may be set, but not both.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_PRETTY: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "pretty",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_PREVIOUS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "previous",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "Return previous terminated container logs. Defaults to false.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_PROPAGATION_POLICY: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "propagationPolicy",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "Whether and how garbage collection will be performed. Either this field or OrphanDependents may be set, but not both. The default policy is decided by the existing finalizer set in the metadata.finalizers and the resource-specific default policy. Acceptable values are: 'Orphan' - orphan the dependents; 'Background' - allow the garbage collector to delete the dependents in the background; 'Foreground' - a cascading policy that deletes all dependents in the foreground.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_RESOURCE_VERSION: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "resourceVersion",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "resourceVersion sets a constraint on what resource versions a request may be served from. See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_RESOURCE_VERSION_MATCH: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "resourceVersionMatch",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "resourceVersionMatch determines how resourceVersion is applied to list calls. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set See https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions for details.\n\nDefaults to unset",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_SEND_INITIAL_EVENTS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "sendInitialEvents",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic \"Bookmark\" event  will be sent. The bookmark will report the ResourceVersion (RV) corresponding to the set of objects, and be marked with `\"k8s.io/initial-events-end\": \"true\"` annotation. Afterwards, the watch stream will proceed as usual, sending watch events corresponding to changes (subsequent to the RV) to objects watched.\n\nWhen `sendInitialEvents` option is set, we require `resourceVersionMatch` option to also be set. The semantic of the watch request is as following: - `resourceVersionMatch` = NotOlderThan\n  is interpreted as \"data at least as new as the provided `resourceVersion`\"\n  and the bookmark event is send when the state is synced\n  to a `resourceVersion` at least as fresh as the one provided by the ListOptions.\n  If `resourceVersion` is unset, this is interpreted as \"consistent read\" and the\n  bookmark event is send when the state is synced at least to the moment\n  when request started being processed.\n- `resourceVersionMatch` set to any other value or unset\n  Invalid error is returned.\n\nDefaults to true if `resourceVersion=\"\"` or `resourceVersion=\"0\"` (for backward compatibility reasons) and to false otherwise.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_SHARD_SELECTOR: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "shardSelector",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "shardSelector restricts the list of returned objects using a CEL-based shard selector expression. The format uses the shardRange() function combined with || (logical OR) to specify one or more hash ranges:\n\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000')\n  shardRange(object.metadata.uid, '0x0', '0x8000000000000000') || shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n\nField paths use CEL-style object-rooted syntax (e.g. \"object.metadata.uid\"), NOT the fieldSelector format (\"metadata.uid\"). Currently supported paths:\n  - object.metadata.uid\n  - object.metadata.namespace\n\nhexStart and hexEnd are single-quoted CEL string literals with a '0x' prefix, defining the inclusive lower and exclusive upper bounds over the 64-bit FNV-1a hash space. The full range is [0x0, 0x10000000000000000), where the exclusive upper bound equals 2^64.\n\nExamples:\n  2-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000')\n  4-shard split:\n    shard 0: shardRange(object.metadata.uid, '0x0000000000000000', '0x4000000000000000')\n    shard 1: shardRange(object.metadata.uid, '0x4000000000000000', '0x8000000000000000')\n    shard 2: shardRange(object.metadata.uid, '0x8000000000000000', '0xc000000000000000')\n    shard 3: shardRange(object.metadata.uid, '0xc000000000000000', '0x10000000000000000')\n\nThis is an alpha field and requires enabling the ShardedListAndWatch feature gate.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_SINCE_SECONDS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "sinceSeconds",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Integer,
+    required: false,
+    description: "A relative time in seconds before the current time from which to show logs. If this value precedes the time a pod was started, only logs since the pod start will be returned. If this value is in the future, no logs will be returned. Only one of sinceSeconds or sinceTime may be specified.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_STREAM: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "stream",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::String,
+    required: false,
+    description: "Specify which container log stream to return to the client. Acceptable values are \"All\", \"Stdout\" and \"Stderr\". If not specified, \"All\" is used, and both stdout and stderr are returned interleaved. Note that when \"TailLines\" is specified, \"Stream\" can only be set to nil or \"All\".",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_TAIL_LINES: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "tailLines",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Integer,
+    required: false,
+    description: "If set, the number of lines from the end of the logs to show. If not specified, logs are shown from the creation of the container or sinceSeconds or sinceTime. Note that when \"TailLines\" is specified, \"Stream\" can only be set to nil or \"All\".",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_TIMEOUT_SECONDS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "timeoutSeconds",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Integer,
+    required: false,
+    description: "Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_TIMESTAMPS: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "timestamps",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "If true, add an RFC3339 or RFC3339Nano timestamp at the beginning of every line of log output. Defaults to false.",
+};
+#[doc(hidden)]
+#[cfg(feature = "actions")]
+pub static PARAM_WATCH: crate::runtime::actions::ParamSpec = crate::runtime::actions::ParamSpec {
+    name: "watch",
+    location: crate::runtime::actions::Location::Query,
+    kind: crate::runtime::actions::ParamKind::Boolean,
+    required: false,
+    description: "Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. Specify resourceVersion.",
+};
 /// get available API versions
 ///
 /// `GET /apis/` (operationId `getAPIVersions`)
@@ -1673,15 +2609,7 @@ pub static LOG_FILE_HANDLER: crate::runtime::actions::Action = crate::runtime::a
     description: "",
     method: "GET",
     path: "/logs/{logpath}",
-    params: &[
-        crate::runtime::actions::ParamSpec {
-            name: "logpath",
-            location: crate::runtime::actions::Location::Path,
-            kind: crate::runtime::actions::ParamKind::String,
-            required: true,
-            description: "path to the log",
-        },
-    ],
+    params: &[&crate::actions::PARAM_LOGPATH],
     body: ::core::option::Option::None,
 };
 /// `GET /logs/` (operationId `logFileListHandler`)

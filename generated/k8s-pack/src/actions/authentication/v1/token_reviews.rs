@@ -29,34 +29,10 @@ pub static CREATE_AUTHENTICATION_V1_TOKEN_REVIEW: crate::runtime::actions::Actio
     method: "POST",
     path: "/apis/authentication.k8s.io/v1/tokenreviews",
     params: &[
-        crate::runtime::actions::ParamSpec {
-            name: "dryRun",
-            location: crate::runtime::actions::Location::Query,
-            kind: crate::runtime::actions::ParamKind::String,
-            required: false,
-            description: "When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed",
-        },
-        crate::runtime::actions::ParamSpec {
-            name: "fieldManager",
-            location: crate::runtime::actions::Location::Query,
-            kind: crate::runtime::actions::ParamKind::String,
-            required: false,
-            description: "fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint.",
-        },
-        crate::runtime::actions::ParamSpec {
-            name: "fieldValidation",
-            location: crate::runtime::actions::Location::Query,
-            kind: crate::runtime::actions::ParamKind::String,
-            required: false,
-            description: "fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore: This will ignore any unknown fields that are silently dropped from the object, and will ignore all but the last duplicate field that the decoder encounters. This is the default behavior prior to v1.23. - Warn: This will send a warning via the standard warning response header for each unknown field that is dropped from the object, and for each duplicate field that is encountered. The request will still succeed if there are no other errors, and will only persist the last of any duplicate fields. This is the default in v1.23+ - Strict: This will fail the request with a BadRequest error if any unknown fields would be dropped from the object, or if any duplicate fields are present. The error returned from the server will contain all unknown and duplicate fields encountered.",
-        },
-        crate::runtime::actions::ParamSpec {
-            name: "pretty",
-            location: crate::runtime::actions::Location::Query,
-            kind: crate::runtime::actions::ParamKind::String,
-            required: false,
-            description: "If 'true', then the output is pretty printed. Defaults to 'false' unless the user-agent indicates a browser or command-line HTTP tool (curl and wget).",
-        },
+        &crate::actions::PARAM_DRY_RUN,
+        &crate::actions::PARAM_FIELD_MANAGER,
+        &crate::actions::PARAM_FIELD_VALIDATION,
+        &crate::actions::PARAM_PRETTY,
     ],
     body: ::core::option::Option::Some(crate::runtime::actions::BodySpec {
         required: true,
