@@ -3,28 +3,9 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use support::*;
-
-/// Builds the binary once, in a target directory of its own (the outer `cargo test` holds the
-/// workspace's lock), and returns its path.
-fn binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let target = root.join("target/pack-cli");
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "k8s-pack", "--bin", "k8s-pack"])
-            .current_dir(&root)
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .unwrap();
-        assert!(status.success(), "building k8s-pack failed");
-        target.join("debug/k8s-pack")
-    })
-}
 
 /// Runs the binary with `args` off the async runtime, so the server keeps answering.
 async fn k8s_pack(args: Vec<String>) -> Output {

@@ -148,9 +148,9 @@ async fn platform_changes(client: &Client) -> Result<(), Box<dyn std::error::Err
 // README ends.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use support::*;
 
 /// One command of the README's shell block.
@@ -294,24 +294,6 @@ fn cli_script() -> String {
         })
         .collect();
     steps.join("\n")
-}
-
-/// Builds the binary once, in a target directory of its own (the outer `cargo test` holds the
-/// workspace's lock), and returns its path: as `pack_cli.rs` does.
-fn binary() -> &'static PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let target = root.join("target/pack-cli");
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "k8s-pack", "--bin", "k8s-pack"])
-            .current_dir(&root)
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .unwrap();
-        assert!(status.success(), "building k8s-pack failed");
-        target.join("debug/k8s-pack")
-    })
 }
 
 /// Runs the binary off the async runtime (so the server keeps answering) as the README's

@@ -12,6 +12,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
 // ---------------------------------------------------------------------------------------------
@@ -279,4 +280,25 @@ pub fn expect_api(result: Result<http::Response<Bytes>, Error>) -> k8s_pack::run
         Err(Error::Api(e)) => e,
         other => panic!("expected an API error, got {other:?}"),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The emitted crate's `k8s-pack` binary
+
+/// Builds the `k8s-pack` binary once, in a target directory of its own (the outer `cargo test`
+/// holds the workspace's lock), and returns its path.
+pub fn binary() -> &'static PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let target = root.join("target/pack-cli");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "k8s-pack", "--bin", "k8s-pack"])
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .unwrap();
+        assert!(status.success(), "building k8s-pack failed");
+        target.join("debug/k8s-pack")
+    })
 }
