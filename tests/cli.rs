@@ -585,3 +585,49 @@ fn odd_documents_fail_cleanly_without_panicking() {
     assert!(failures.is_empty(), "odd documents not refused cleanly:\n{}", failures.join("\n"));
     fx.assert_untouched();
 }
+
+/// `inspect` lists group-versions and their resources with scope, verbs, subresources and
+/// operation counts, as a table and as JSON, and writes nothing.
+#[test]
+fn inspect_shows_resources_as_a_table_and_as_json() {
+    let spec = repo().join("specs/mapping/resources.json");
+    let out = Command::new(BIN).args(["inspect", "--spec"]).arg(&spec).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows[0], ["GROUP-VERSION", "KIND", "PLURAL", "SCOPE", "VERBS", "SUBRESOURCES", "OPS"]);
+    assert!(rows.contains(&vec![
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRole",
+        "clusterroles",
+        "Cluster",
+        "create,get,list,patch,watch",
+        "4"
+    ]));
+    assert!(rows.contains(&vec![
+        "v1",
+        "Pod",
+        "pods",
+        "Namespaced",
+        "create,delete,deletecollection,get,list,update,watch",
+        "eviction,exec,status",
+        "11"
+    ]));
+    assert!(table.ends_with("2 group-versions, 2 resources, 15 resource operations\n"), "{table}");
+
+    let out = Command::new(BIN).args(["inspect", "--json", "--spec"]).arg(&spec).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[1]["group_version"], "v1");
+    assert_eq!(json[1]["resources"][0]["subresources"], serde_json::json!(["eviction", "exec", "status"]));
+    assert_eq!(json[1]["resources"][0]["namespaced"], true);
+}
+
+#[test]
+fn inspect_reports_bad_input_like_generate() {
+    let fx = Fixture::new();
+    let bad = fx.write("bad.json", "{");
+    let out = Command::new(BIN).args(["inspect", "--spec"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with(&format!("error: {}: invalid JSON", display(&bad))));
+}

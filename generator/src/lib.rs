@@ -9,6 +9,7 @@ pub mod emit;
 pub mod error;
 pub mod fixups;
 pub mod format;
+pub mod inspect;
 pub mod ir;
 pub mod load;
 pub mod write;

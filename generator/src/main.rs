@@ -37,6 +37,16 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Show what a spec holds: group-versions, resources (kind, plural, scope, verbs,
+    /// subresources) and operation counts.
+    Inspect {
+        /// As for `generate`. Default: ../shared/specs/kubernetes/v1.36.0.json.
+        #[arg(long = "spec", value_name = "PATH")]
+        specs: Vec<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,18 +59,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// The given specs, or the default one if there are none.
+fn specs_or_default(specs: Vec<PathBuf>) -> Result<Vec<PathBuf>, k8s_packgen::error::Error> {
+    if !specs.is_empty() {
+        return Ok(specs);
+    }
+    let default = default_spec();
+    if !default.exists() {
+        return Err(k8s_packgen::error::Error::NoSpec { path: default });
+    }
+    Ok(vec![default])
+}
+
 fn run(cli: Cli) -> Result<ExitCode, k8s_packgen::error::Error> {
     match cli.command {
-        Command::Generate { specs, out, crate_name, crate_version, check, timings } => {
-            let specs = if specs.is_empty() {
-                let default = default_spec();
-                if !default.exists() {
-                    return Err(k8s_packgen::error::Error::NoSpec { path: default });
-                }
-                vec![default]
+        Command::Inspect { specs, json } => {
+            let docs = read_documents(&specs_or_default(specs)?)?;
+            let mut spec = k8s_packgen::load::load(&docs)?;
+            k8s_packgen::fixups::apply(&mut spec);
+            let api = k8s_packgen::ir::build::build(&spec)?;
+            let summary = k8s_packgen::inspect::summarize(&api);
+            let text = if json {
+                serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n"
             } else {
-                specs
+                k8s_packgen::inspect::table(&summary)
             };
+            // A closed pipe (`| head`) is not an error.
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { specs, out, crate_name, crate_version, check, timings } => {
+            let specs = specs_or_default(specs)?;
             let start = Instant::now();
             let docs = read_documents(&specs)?;
             let read = start.elapsed();
