@@ -9,8 +9,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", spec.display());
     println!("cargo:rerun-if-changed=build.rs");
     let docs = k8s_packgen::read_documents(&[spec]).expect("read the default spec");
-    let loaded = k8s_packgen::load::load(&docs).expect("load the default spec");
-    let api = k8s_packgen::ir::build::build(&loaded).expect("build the IR");
+    let api = k8s_packgen::build_api(&docs).expect("build the IR of the default spec");
 
     let mut arms = String::new();
     let mut gvks = Vec::new();

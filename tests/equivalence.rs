@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 fn ir_of(specs: &[PathBuf]) -> k8s_packgen::ir::Api {
     let docs = read_documents(specs).unwrap();
-    k8s_packgen::ir::build::build(&load::load(&docs).unwrap()).unwrap()
+    k8s_packgen::build_api(&docs).unwrap()
 }
 
 /// The emitted files with what names the input (its hash and file names) taken out.

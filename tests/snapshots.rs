@@ -58,8 +58,7 @@ fn equivalence_api() {
 #[test]
 fn mission_types() {
     let docs = read_documents(&[k8s_packgen::default_spec()]).unwrap();
-    let spec = k8s_packgen::load::load(&docs).unwrap();
-    let api = k8s_packgen::ir::build::build(&spec).unwrap();
+    let api = k8s_packgen::build_api(&docs).unwrap();
     for def in [
         "io.k8s.api.core.v1.Secret",
         "io.k8s.api.apps.v1.Deployment",

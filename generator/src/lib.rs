@@ -71,18 +71,28 @@ pub fn read_documents(paths: &[PathBuf]) -> Result<Vec<Document>> {
     load::expand_paths(paths)?.iter().map(|p| Document::read(p)).collect()
 }
 
-/// Runs the whole pipeline in memory.
-pub fn generate(docs: &[Document], options: &Options) -> Result<Output> {
-    let mut timings = Timings::default();
+/// Loads the documents, applies the fixups and builds the IR: what every entry point
+/// (generate, inspect, tests) starts from.
+pub fn build_api(docs: &[Document]) -> Result<ir::Api> {
+    build_api_timed(docs, &mut Timings::default())
+}
+
+fn build_api_timed(docs: &[Document], timings: &mut Timings) -> Result<ir::Api> {
     let start = Instant::now();
     let mut spec = load::load(docs)?;
     timings.load = start.elapsed();
-
     let start = Instant::now();
     let fixups_applied = fixups::apply(&mut spec);
     let mut api = ir::build::build(&spec)?;
     api.fixups_applied = fixups_applied;
     timings.ir = start.elapsed();
+    Ok(api)
+}
+
+/// Runs the whole pipeline in memory.
+pub fn generate(docs: &[Document], options: &Options) -> Result<Output> {
+    let mut timings = Timings::default();
+    let api = build_api_timed(docs, &mut timings)?;
 
     let info = emit::CrateInfo {
         name: options.crate_name.clone(),

@@ -75,9 +75,7 @@ fn run(cli: Cli) -> Result<ExitCode, k8s_packgen::error::Error> {
     match cli.command {
         Command::Inspect { specs, json } => {
             let docs = read_documents(&specs_or_default(specs)?)?;
-            let mut spec = k8s_packgen::load::load(&docs)?;
-            k8s_packgen::fixups::apply(&mut spec);
-            let api = k8s_packgen::ir::build::build(&spec)?;
+            let api = k8s_packgen::build_api(&docs)?;
             let summary = k8s_packgen::inspect::summarize(&api);
             let text = if json {
                 serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n"

@@ -92,6 +92,7 @@ pub fn check(out: &Path, files: &BTreeMap<String, String>) -> Result<Vec<Differe
     }
     let mut present = Vec::new();
     list_files(out, out, &mut present)?;
+    present.sort();
     for rel in present {
         if !files.contains_key(&rel) {
             diffs.push(Difference::Extra(rel));
@@ -115,6 +116,5 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
             out.push(rel);
         }
     }
-    out.sort();
     Ok(())
 }

@@ -7,10 +7,17 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The module paths below the root and their children; the root's children are under `[]`.
+/// The modules holding model types, with their ancestors and children.
 pub fn module_tree(api: &Api) -> BTreeMap<Vec<String>, BTreeSet<String>> {
+    tree_of(api.modules().keys())
+}
+
+/// The given module paths, their ancestors, and each one's children; the root (`[]`) is always
+/// present.
+pub fn tree_of<'a>(modules: impl IntoIterator<Item = &'a Vec<String>>) -> BTreeMap<Vec<String>, BTreeSet<String>> {
     let mut tree: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
-    for module in api.modules().keys() {
+    tree.entry(Vec::new()).or_default();
+    for module in modules {
         for depth in 0..module.len() {
             tree.entry(module[..depth].to_vec()).or_default().insert(module[depth].clone());
         }

@@ -2,7 +2,7 @@
 //! streaming protocols) that builds its request without I/O, in one `actions` module per
 //! resource, and the query structs they share.
 
-use super::modules::{child_decls, module_file};
+use super::modules::{child_decls, module_file, tree_of};
 use super::types::type_tokens;
 use super::{doc_attrs, FileContent};
 use crate::ir::{Api, Operation, Param, ParamLocation, TypeRef};
@@ -16,14 +16,7 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
     for op in api.operations.iter().filter(|o| emitted(o)) {
         modules.entry(op.module.clone()).or_default().push(op);
     }
-    let mut tree: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
-    tree.entry(Vec::new()).or_default();
-    for module in modules.keys() {
-        for depth in 0..module.len() {
-            tree.entry(module[..depth].to_vec()).or_default().insert(module[depth].clone());
-        }
-        tree.entry(module.clone()).or_default();
-    }
+    let tree = tree_of(modules.keys());
     let specs = param_specs(api);
     for (module, children) in &tree {
         let decls = child_decls(children);

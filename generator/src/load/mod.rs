@@ -123,8 +123,10 @@ fn merge(into: &mut Spec, other: Spec) -> Result<()> {
             }
         }
     }
+    let mut known: std::collections::HashSet<(String, String)> =
+        into.operations.iter().map(|o| (o.path.clone(), o.method.clone())).collect();
     for op in other.operations {
-        if !into.operations.iter().any(|o| o.path == op.path && o.method == op.method) {
+        if known.insert((op.path.clone(), op.method.clone())) {
             into.operations.push(op);
         }
     }
