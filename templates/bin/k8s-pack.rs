@@ -1,18 +1,21 @@
 //! `k8s-pack`: list, describe and run the crate's actions from the command line, printing
-//! `{status_code, data}` as JSON. Exit codes: 0 success, 1 the API refused or the request
+//! `{status_code, data}` as JSON; list sensors and run one, printing a JSON trigger per line.
+//! Exit codes: 0 success (or a sensor stopped by a signal), 1 the API refused or the request
 //! failed, 2 invalid parameters or configuration (nothing was sent).
 
 use clap::{Parser, Subcommand};
 use {{crate_ident}}::actions::REGISTRY;
 use {{crate_ident}}::runtime::actions::{close_matches, find, Action, ActionError};
 use {{crate_ident}}::runtime::client::{Client, Error, KubeconfigOptions};
+use {{crate_ident}}::runtime::sensor::{Sensor, SensorOptions, SensorSpec, Shutdown};
+use {{crate_ident}}::sensors::DynamicObject;
 use serde_json::{Map, Value};
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "k8s-pack", version, about = "Kubernetes API actions with JSON parameters")]
+#[command(name = "k8s-pack", version, about = "Kubernetes API actions with JSON parameters, and sensors")]
 struct Cli {
     /// The kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
     #[arg(long, global = true)]
@@ -20,7 +23,8 @@ struct Cli {
     /// The kubeconfig context (default: its current context).
     #[arg(long, global = true)]
     context: Option<String>,
-    /// The namespace for actions that take one and were not given it.
+    /// The namespace for actions that take one and were not given it; the namespace a sensor
+    /// watches (default: all).
     #[arg(long, short = 'n', global = true)]
     namespace: Option<String>,
     #[command(subcommand)]
@@ -42,6 +46,24 @@ enum Command {
         /// One parameter as key=value (repeatable; after --params).
         #[arg(short = 'p', value_name = "KEY=VALUE")]
         pairs: Vec<String>,
+    },
+    /// List the sensors whose name or kind contains FILTER.
+    Sensors { filter: Option<String> },
+    /// Run a sensor (by name, plural or kind) and print one JSON trigger per line until stopped.
+    Sense {
+        sensor: String,
+        /// A label selector (`app=web,tier!=db`).
+        #[arg(long, short = 'l')]
+        selector: Option<String>,
+        /// A field selector (`metadata.name=web`).
+        #[arg(long)]
+        field_selector: Option<String>,
+        /// Start from this saved resourceVersion instead of listing.
+        #[arg(long)]
+        resume_from: Option<String>,
+        /// Include Secret data in the triggers (left out by default).
+        #[arg(long)]
+        include_secrets: bool,
     },
 }
 
@@ -83,7 +105,92 @@ fn main() -> ExitCode {
             };
             run(&cli, action, params)
         }
+        Command::Sensors { ref filter } => {
+            let filter = filter.as_deref().unwrap_or("").to_ascii_lowercase();
+            let mut out = std::io::stdout().lock();
+            for spec in SENSORS.iter().filter(|s| {
+                s.name.to_ascii_lowercase().contains(&filter) || s.kind.to_ascii_lowercase().contains(&filter)
+            }) {
+                let scope = if spec.namespaced_path.is_some() { "namespaced" } else { "cluster" };
+                if writeln!(out, "{:<64} {:<40} {}", spec.name, spec.kind, scope).is_err() {
+                    break;
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Sense { ref sensor, ref selector, ref field_selector, ref resume_from, include_secrets } => {
+            let Some(spec) = {{crate_ident}}::runtime::sensor::find(SENSORS, sensor) else {
+                return usage_error(&unknown_sensor(sensor));
+            };
+            if spec.namespaced_path.is_none() && cli.namespace.is_some() {
+                return usage_error(&format!("{} is cluster-scoped: it takes no --namespace", spec.name));
+            }
+            let options = SensorOptions {
+                namespace: cli.namespace.clone(),
+                label_selector: selector.clone(),
+                field_selector: field_selector.clone(),
+                resume_from: resume_from.clone(),
+                ..SensorOptions::default()
+            };
+            sense(&cli, spec, options, include_secrets)
+        }
     }
+}
+
+use {{crate_ident}}::sensors::REGISTRY as SENSORS;
+
+/// Why a sensor name matched none or several, with the names it may have meant.
+fn unknown_sensor(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    let same: Vec<&str> =
+        SENSORS.iter().filter(|s| s.plural == lower || s.kind.eq_ignore_ascii_case(name)).map(|s| s.name).collect();
+    if !same.is_empty() {
+        return format!("`{name}` is ambiguous: give one of {}", same.join(", "));
+    }
+    let mut close = close_matches(name, SENSORS.iter().map(|s| s.name));
+    for plural in close_matches(name, SENSORS.iter().map(|s| s.plural)) {
+        close.extend(SENSORS.iter().filter(|s| s.plural == plural).map(|s| s.name.to_string()));
+    }
+    close.dedup();
+    match close.is_empty() {
+        true => format!("unknown sensor `{name}`; `k8s-pack sensors` lists them"),
+        false => format!("unknown sensor `{name}`; did you mean {}?", close.join(", ")),
+    }
+}
+
+/// Prints each trigger as a JSON line; errors go to stderr, and a terminal one ends with 1.
+fn sense(cli: &Cli, spec: &SensorSpec, mut options: SensorOptions, include_secrets: bool) -> ExitCode {
+    let client = match client(cli) {
+        Ok(client) => client,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return usage_error(&format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(async {
+        options.shutdown = Some(Shutdown::on_signal());
+        let mut sensor = Sensor::<DynamicObject>::new(spec, client, options);
+        let mut out = std::io::stdout().lock();
+        while let Some(item) = sensor.next().await {
+            match item {
+                Ok(trigger) => {
+                    let line = serde_json::to_string(&trigger.payload(include_secrets)).unwrap_or_default();
+                    // A closed pipe ends the sensor; it is not an error.
+                    if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                        return ExitCode::SUCCESS;
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    if e.is_terminal() {
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+        }
+        ExitCode::SUCCESS
+    })
 }
 
 fn matches(action: &Action, filter: &str) -> bool {

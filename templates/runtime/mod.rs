@@ -5,6 +5,8 @@
 pub mod client;
 #[cfg(feature = "actions")]
 pub mod actions;
+#[cfg(feature = "sensors")]
+pub mod sensor;
 mod byte_string;
 mod int_or_string;
 mod quantity;

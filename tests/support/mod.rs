@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 
+pub mod watch;
+
 // ---------------------------------------------------------------------------------------------
 // Certificates
 
@@ -170,7 +172,9 @@ pub fn status_body(code: u16, reason: &str, message: &str) -> serde_json::Value 
     })
 }
 
-pub async fn serve(options: ServerOptions) -> Server {
+/// The TLS side of a test API server: the test CA's server certificate, client certificates
+/// verified when presented (or required).
+pub fn tls_acceptor(options: &ServerOptions) -> tokio_rustls::TlsAcceptor {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     roots.add(CertificateDer::from_pem_slice(pki().ca_pem.as_bytes()).unwrap()).unwrap();
@@ -187,7 +191,11 @@ pub async fn serve(options: ServerOptions) -> Server {
         .with_client_cert_verifier(verifier)
         .with_single_cert(certs, key)
         .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+pub async fn serve(options: ServerOptions) -> Server {
+    let acceptor = tls_acceptor(&options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));

@@ -14,3 +14,5 @@ pub mod apiextensions_apiserver;
 pub mod apimachinery;
 pub mod kube_aggregator;
 pub mod actions;
+#[cfg(feature = "sensors")]
+pub mod sensors;

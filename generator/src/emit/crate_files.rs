@@ -22,6 +22,15 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/int_or_string.rs", include_str!("../../../templates/runtime/int_or_string.rs")),
     ("src/runtime/quantity.rs", include_str!("../../../templates/runtime/quantity.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/runtime/request.rs")),
+    ("src/runtime/sensor/mod.rs", include_str!("../../../templates/runtime/sensor/mod.rs")),
+    ("src/runtime/sensor/backoff.rs", include_str!("../../../templates/runtime/sensor/backoff.rs")),
+    ("src/runtime/sensor/crd.rs", include_str!("../../../templates/runtime/sensor/crd.rs")),
+    ("src/runtime/sensor/decode.rs", include_str!("../../../templates/runtime/sensor/decode.rs")),
+    ("src/runtime/sensor/dynamic.rs", include_str!("../../../templates/runtime/sensor/dynamic.rs")),
+    ("src/runtime/sensor/payload.rs", include_str!("../../../templates/runtime/sensor/payload.rs")),
+    ("src/runtime/sensor/shutdown.rs", include_str!("../../../templates/runtime/sensor/shutdown.rs")),
+    ("src/runtime/sensor/store.rs", include_str!("../../../templates/runtime/sensor/store.rs")),
+    ("src/runtime/sensor/watch.rs", include_str!("../../../templates/runtime/sensor/watch.rs")),
     ("src/runtime/status.rs", include_str!("../../../templates/runtime/status.rs")),
     ("src/runtime/serde_helpers.rs", include_str!("../../../templates/runtime/serde_helpers.rs")),
     ("src/runtime/time.rs", include_str!("../../../templates/runtime/time.rs")),
@@ -78,6 +87,8 @@ pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileConten
         };
         #decls
         pub mod actions;
+        #[cfg(feature = "sensors")]
+        pub mod sensors;
         #(#root_items)*
     };
     files.insert("src/lib.rs".to_string(), FileContent::Rust(lib));

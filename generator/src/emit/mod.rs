@@ -8,6 +8,7 @@ pub mod model;
 pub mod modules;
 pub mod operations;
 pub mod resource;
+pub mod sensors;
 pub mod types;
 
 use crate::ir::Api;
@@ -41,6 +42,7 @@ pub fn emit(api: &Api, info: &CrateInfo) -> BTreeMap<String, FileContent> {
     crate_files::emit(api, info, &mut files);
     modules::emit(api, &mut files);
     operations::emit(api, &mut files);
+    sensors::emit(api, &mut files);
     files
 }
 

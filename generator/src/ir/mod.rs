@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod build;
 pub mod names;
+pub mod sensors;
 pub mod special;
 
 use std::collections::BTreeMap;
