@@ -631,3 +631,151 @@ fn inspect_reports_bad_input_like_generate() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with(&format!("error: {}: invalid JSON", display(&bad))));
 }
+
+fn v1_36() -> PathBuf {
+    repo().join("../shared/specs/kubernetes/v1.36.0.json")
+}
+
+/// `inspect --json` rows as `group-version plural`.
+fn inspected(args: &[&str]) -> Result<Vec<String>, String> {
+    let out = Command::new(BIN).arg("inspect").arg("--json").arg("--spec").arg(v1_36()).args(args).output().unwrap();
+    if out.status.code() != Some(0) {
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        return Err(stderr);
+    }
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut rows = Vec::new();
+    for gv in summary.as_array().unwrap() {
+        for r in gv["resources"].as_array().unwrap() {
+            rows.push(format!("{} {}", gv["group_version"].as_str().unwrap(), r["plural"].as_str().unwrap()));
+        }
+    }
+    Ok(rows)
+}
+
+const MISSION: &str =
+    "secrets,deployments,roles,rolebindings,clusterroles,clusterrolebindings,horizontalpodautoscalers,networkpolicies";
+
+#[test]
+fn resources_select_plurals_kinds_and_qualified_names() {
+    let rows = inspected(&["--resources", MISSION]).unwrap();
+    assert_eq!(
+        rows,
+        [
+            "apps/v1 deployments",
+            // One group, two versions: both, unless qualified.
+            "autoscaling/v1 horizontalpodautoscalers",
+            "autoscaling/v2 horizontalpodautoscalers",
+            "networking.k8s.io/v1 networkpolicies",
+            "rbac.authorization.k8s.io/v1 clusterrolebindings",
+            "rbac.authorization.k8s.io/v1 clusterroles",
+            "rbac.authorization.k8s.io/v1 rolebindings",
+            "rbac.authorization.k8s.io/v1 roles",
+            "v1 secrets",
+        ]
+    );
+    let spellings = ["Deployment", "DEPLOYMENTS", "deployments.apps", "apps/v1/deployments", "Deployment.apps/v1"];
+    for name in spellings {
+        assert_eq!(inspected(&["--resources", name]).unwrap(), ["apps/v1 deployments"], "{name}");
+    }
+    assert_eq!(
+        inspected(&["--resources", "autoscaling/v2/horizontalpodautoscalers"]).unwrap(),
+        ["autoscaling/v2 horizontalpodautoscalers"]
+    );
+    assert_eq!(inspected(&["--resources", "events.events.k8s.io"]).unwrap(), ["events.k8s.io/v1 events"]);
+    for core in ["events.core", "v1/events", "core/v1/events", "Event/v1"] {
+        assert_eq!(inspected(&["--resources", core]).unwrap(), ["v1 events"], "{core}");
+    }
+    // --groups narrows, and qualifies an otherwise ambiguous name.
+    assert_eq!(inspected(&["--groups", "core", "--resources", "events"]).unwrap(), ["v1 events"]);
+    let apps = inspected(&["--groups", "apps"]).unwrap();
+    assert_eq!(
+        apps,
+        [
+            "apps/v1 controllerrevisions",
+            "apps/v1 daemonsets",
+            "apps/v1 deployments",
+            "apps/v1 replicasets",
+            "apps/v1 statefulsets"
+        ]
+    );
+}
+
+#[test]
+fn bad_selections_list_candidates_and_close_matches() {
+    let err = inspected(&["--resources", "secrets,events"]).unwrap_err();
+    assert!(
+        err.starts_with("error: --resources: \"events\" is ambiguous: events (v1), events.events.k8s.io (events.k8s.io/v1); qualify it"),
+        "{err}"
+    );
+    let err = inspected(&["--resources", "deploymnets"]).unwrap_err();
+    assert_eq!(err.trim(), "error: --resources: no resource \"deploymnets\"; did you mean deployments, daemonsets?");
+    let err = inspected(&["--resources", "NetworkPolicie"]).unwrap_err();
+    assert!(err.contains("did you mean networkpolicies?"), "{err}");
+    let err = inspected(&["--groups", "rbac"]).unwrap_err();
+    assert_eq!(
+        err.trim(),
+        "error: --groups: no API group \"rbac\" in the spec; did you mean rbac.authorization.k8s.io?"
+    );
+    let err = inspected(&["--groups", "apps", "--resources", "secrets"]).unwrap_err();
+    assert!(err.contains("no resource \"secrets\" in the selected --groups"), "{err}");
+    let err = inspected(&["--resources", "a/b/c/d"]).unwrap_err();
+    assert!(err.contains("is not a resource name"), "{err}");
+}
+
+/// A subset crate holds the selected resources' types and actions and what they reference,
+/// and nothing of the rest.
+#[test]
+fn generate_with_resources_emits_the_closure_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pack");
+    let run = generate(tmp.path(), &[&v1_36()], &out, &["--resources", "deployments"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let snap = snapshot(&out);
+    let has = |p: &str| snap.contains_key(p);
+    assert!(has("src/api/apps/v1.rs") && has("src/actions/apps/v1/deployments.rs"));
+    // Referenced: the pod template's types, meta types, and Scale for the scale subresource.
+    let core = String::from_utf8(snap["src/api/core/v1.rs"].clone().unwrap()).unwrap();
+    assert!(core.contains("pub struct PodTemplateSpec {") && core.contains("pub struct Container {"));
+    assert!(!core.contains("pub struct Secret {"), "unreferenced types are left out");
+    assert!(has("src/api/autoscaling/v1.rs"), "Scale is used by the scale subresource");
+    let apps = String::from_utf8(snap["src/api/apps/v1.rs"].clone().unwrap()).unwrap();
+    assert!(apps.contains("pub struct DeploymentList {") && !apps.contains("pub struct StatefulSet {"));
+    assert!(!has("src/actions/core/v1/secrets.rs") && !has("src/api/batch/v1.rs"));
+}
+
+#[test]
+fn quiet_prints_nothing_and_verbose_prints_timings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = generate(tmp.path(), &[&swagger()], &out, &["--quiet"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stderr, "", "--quiet printed something");
+    assert_eq!(run.stdout, "");
+    let run = generate(tmp.path(), &[&swagger()], &out, &["--check", "-q"]);
+    assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""));
+
+    for flag in ["-v", "--verbose", "--timings"] {
+        let run = generate(tmp.path(), &[&swagger()], &out, &[flag]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", run.stderr);
+        assert!(lines[0].starts_with("read ") && lines[0].contains(", format ") && lines[0].contains(", total "));
+        assert!(lines[1].starts_with("wrote "), "{}", run.stderr);
+    }
+}
+
+/// Progress is for terminals: redirected stderr holds no escape codes or carriage returns.
+#[test]
+fn no_progress_escape_codes_when_stderr_is_not_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = generate(tmp.path(), &[&swagger()], &out, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains('\x1b') && !run.stderr.contains('\r'), "{:?}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.starts_with("wrote "), "{}", run.stderr);
+}

@@ -2,14 +2,19 @@
 //! and is clean under clippy and rustdoc with warnings denied. All crates go into one
 //! temporary workspace so their dependencies build once.
 
+use k8s_packgen::ir::filter::Selection;
 use k8s_packgen::{generate, read_documents, write, Options};
 use k8s_packgen_tests::{repo_root, shared};
 use std::path::PathBuf;
 use std::process::Command;
 
 fn emit_into(dir: &std::path::Path, name: &str, specs: &[PathBuf]) {
+    emit_with(dir, name, specs, Options::default());
+}
+
+fn emit_with(dir: &std::path::Path, name: &str, specs: &[PathBuf], options: Options) {
     let docs = read_documents(specs).unwrap();
-    let options = Options { crate_name: name.to_string(), ..Options::default() };
+    let options = Options { crate_name: name.to_string(), ..options };
     let output = generate(&docs, &options).unwrap();
     write::write(&dir.join(name), &output.files).unwrap();
 }
@@ -53,6 +58,27 @@ fn other_versions_and_mapping_specs_compile_cleanly() {
     }
     emit_into(ws, "equivalence-v3", &[repo_root().join("specs/equivalence/v3")]);
     small.push("equivalence-v3".to_string());
+    // A custom resource from a CRD file (both served versions), on the newest spec; and the
+    // mission's subset of that spec (--resources): only what those resources reach.
+    let newest = shared().join("specs/kubernetes/v1.36.0.json");
+    let crd = k8s_packgen::load::Document::read(&repo_root().join("specs/crd/mysqldb.yaml")).unwrap();
+    let groups = Selection { groups: vec!["example.com".into()], ..Selection::default() };
+    emit_with(
+        ws,
+        "crd-mysqldb",
+        std::slice::from_ref(&newest),
+        Options { crds: vec![crd], selection: groups, ..Options::default() },
+    );
+    small.push("crd-mysqldb".to_string());
+    let mission = "secrets,deployments,roles,rolebindings,clusterroles,clusterrolebindings,horizontalpodautoscalers,networkpolicies";
+    let resources = Selection { resources: mission.split(',').map(str::to_string).collect(), ..Selection::default() };
+    emit_with(
+        ws,
+        "subset-mission",
+        std::slice::from_ref(&newest),
+        Options { selection: resources, ..Options::default() },
+    );
+    small.push("subset-mission".to_string());
     members.extend(small.iter().cloned());
 
     let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();

@@ -35,6 +35,18 @@ pub enum Error {
     #[error("no spec given and the default {path} was not found; pass --spec PATH")]
     NoSpec { path: PathBuf },
 
+    #[error("{file}: invalid YAML at line {line}, column {column}: {message}")]
+    InvalidYaml { file: String, line: usize, column: usize, message: String },
+
+    #[error("{origin}: invalid CustomResourceDefinition: {message}")]
+    Crd { origin: Origin, message: String },
+
+    #[error("{option}: {message}")]
+    Selection { option: &'static str, message: String },
+
+    #[error("{0}")]
+    Cluster(String),
+
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
 

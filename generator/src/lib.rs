@@ -4,7 +4,12 @@
 //! neutral model) -> [`fixups`] (known upstream spec bugs) -> [`ir`] (Kubernetes meaning and
 //! Rust names) -> [`emit`] (token streams from the IR only) -> [`format`] (prettyplease and
 //! headers) -> [`write`] (aside, then swap; or compare for `--check`).
+//!
+//! Inputs besides spec files: CRD files ([`load::crd`], merged into the loaded spec as a cluster
+//! would serve them) and a live cluster ([`cluster`], through the emitted crate's own client);
+//! `--resources`/`--groups` narrow the IR ([`ir::filter`]) before emission.
 
+pub mod cluster;
 pub mod emit;
 pub mod error;
 pub mod fixups;
@@ -12,13 +17,16 @@ pub mod format;
 pub mod inspect;
 pub mod ir;
 pub mod load;
+pub mod progress;
+#[doc(hidden)]
+pub mod runtime;
 pub mod write;
 
 use error::Result;
 use load::Document;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The generator's own version, written into every emitted file.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -28,11 +36,20 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct Options {
     pub crate_name: String,
     pub crate_version: String,
+    /// CRD files (`--crd`), added to the spec as a cluster serving them would.
+    pub crds: Vec<Document>,
+    /// The resources and groups to emit (`--resources`, `--groups`); empty: all.
+    pub selection: ir::filter::Selection,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { crate_name: "k8s-pack".to_string(), crate_version: VERSION.to_string() }
+        Options {
+            crate_name: "k8s-pack".to_string(),
+            crate_version: VERSION.to_string(),
+            crds: Vec::new(),
+            selection: ir::filter::Selection::default(),
+        }
     }
 }
 
@@ -74,40 +91,55 @@ pub fn read_documents(paths: &[PathBuf]) -> Result<Vec<Document>> {
 /// Loads the documents, applies the fixups and builds the IR: what every entry point
 /// (generate, inspect, tests) starts from.
 pub fn build_api(docs: &[Document]) -> Result<ir::Api> {
-    build_api_timed(docs, &mut Timings::default())
+    build_api_with(docs, &Options::default())
 }
 
-fn build_api_timed(docs: &[Document], timings: &mut Timings) -> Result<ir::Api> {
-    let start = Instant::now();
-    let mut spec = load::load(docs)?;
-    timings.load = start.elapsed();
-    let start = Instant::now();
+/// [`build_api`] with the CRDs and the selection of `options`.
+pub fn build_api_with(docs: &[Document], options: &Options) -> Result<ir::Api> {
+    build_api_timed(docs, options, &mut progress::Progress::hidden())
+}
+
+fn build_api_timed(docs: &[Document], options: &Options, progress: &mut progress::Progress) -> Result<ir::Api> {
+    progress.phase("load");
+    let mut spec = load::load_with_crds(docs, &options.crds)?;
+    progress.phase("ir");
     let fixups_applied = fixups::apply(&mut spec);
     let mut api = ir::build::build(&spec)?;
     api.fixups_applied = fixups_applied;
-    timings.ir = start.elapsed();
+    ir::filter::apply(&mut api, &options.selection)?;
+    progress.end_phase();
     Ok(api)
 }
 
 /// Runs the whole pipeline in memory.
 pub fn generate(docs: &[Document], options: &Options) -> Result<Output> {
-    let mut timings = Timings::default();
-    let api = build_api_timed(docs, &mut timings)?;
+    generate_with(docs, options, &mut progress::Progress::hidden())
+}
 
+/// [`generate`], reporting its phases to `progress`.
+pub fn generate_with(docs: &[Document], options: &Options, progress: &mut progress::Progress) -> Result<Output> {
+    let api = build_api_timed(docs, options, progress)?;
+
+    // The CRD files are inputs like the spec: they are named and hashed with it.
+    let inputs: Vec<Document> = docs.iter().chain(&options.crds).cloned().collect();
     let info = emit::CrateInfo {
         name: options.crate_name.clone(),
         version: options.crate_version.clone(),
         generator_version: VERSION.to_string(),
-        spec_hash: load::spec_hash(docs),
-        spec_names: docs.iter().map(|d| display_name(&d.name)).collect(),
+        spec_hash: load::spec_hash(&inputs),
+        spec_names: inputs.iter().map(|d| display_name(&d.name)).collect(),
     };
-    let start = Instant::now();
+    progress.phase("emit");
     let files = emit::emit(&api, &info);
-    timings.emit = start.elapsed();
-
-    let start = Instant::now();
+    progress.phase("format");
     let files = format::format_files(files, &info)?;
-    timings.format = start.elapsed();
+    progress.end_phase();
+    let timings = Timings {
+        load: progress.time_of("load"),
+        ir: progress.time_of("ir"),
+        emit: progress.time_of("emit"),
+        format: progress.time_of("format"),
+    };
     Ok(Output { files, api, timings })
 }
 

@@ -1,8 +1,13 @@
 //! The `k8s-packgen` command line.
 
-use clap::{Parser, Subcommand};
-use k8s_packgen::{default_spec, generate, read_documents, write, Options};
-use std::path::PathBuf;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use k8s_packgen::cluster::{self, ClusterOptions, OpenApi};
+use k8s_packgen::error::Error;
+use k8s_packgen::ir::filter::Selection;
+use k8s_packgen::load::Document;
+use k8s_packgen::progress::Progress;
+use k8s_packgen::{default_spec, generate_with, read_documents, write, Options};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -13,14 +18,70 @@ struct Cli {
     command: Command,
 }
 
+/// Where the API comes from and which part of it to use: shared by `generate` and `inspect`.
+#[derive(Args)]
+struct Inputs {
+    /// A Swagger 2.0 or OpenAPI 3.0 document, or a directory of OpenAPI 3.0 documents;
+    /// repeat for several. Default (without --from-cluster): ../shared/specs/kubernetes/v1.36.0.json.
+    #[arg(long = "spec", value_name = "PATH", conflicts_with = "from_cluster")]
+    specs: Vec<PathBuf>,
+    /// A CustomResourceDefinition file (YAML or JSON; several documents or a List allowed);
+    /// repeat for several. Its custom resources come out as if the cluster served them; the
+    /// spec (or the default one) supplies ObjectMeta and the shape of the operations.
+    #[arg(long = "crd", value_name = "FILE")]
+    crds: Vec<PathBuf>,
+    /// Only these resources (plurals or kinds, case-insensitive; qualify as plural.group,
+    /// group/version/plural or Kind.group/version), with their operations and the types they use.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    resources: Vec<String>,
+    /// Only these API groups (`core` for the core group).
+    #[arg(long, value_name = "GROUPS", value_delimiter = ',')]
+    groups: Vec<String>,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+}
+
+#[derive(Args)]
+struct ClusterArgs {
+    /// Read the spec from the cluster of the kubeconfig (or the pod's service account).
+    #[arg(long)]
+    from_cluster: bool,
+    /// The kubeconfig file (default: KUBECONFIG, else ~/.kube/config).
+    #[arg(long, value_name = "PATH", requires = "from_cluster")]
+    kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context (default: the current one).
+    #[arg(long, value_name = "NAME", requires = "from_cluster")]
+    context: Option<String>,
+    /// Which OpenAPI documents to read from the cluster.
+    #[arg(long, value_enum, default_value = "v2", requires = "from_cluster")]
+    openapi: OpenApiArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OpenApiArg {
+    V2,
+    V3,
+}
+
+impl ClusterArgs {
+    fn options(&self) -> ClusterOptions {
+        ClusterOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            openapi: match self.openapi {
+                OpenApiArg::V2 => OpenApi::V2,
+                OpenApiArg::V3 => OpenApi::V3,
+            },
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Generate the crate (or check that it is in sync with --check).
     Generate {
-        /// A Swagger 2.0 or OpenAPI 3.0 document, or a directory of OpenAPI 3.0 documents;
-        /// repeat for several. Default: ../shared/specs/kubernetes/v1.36.0.json.
-        #[arg(long = "spec", value_name = "PATH")]
-        specs: Vec<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
         /// The directory of the emitted crate.
         #[arg(long, default_value = "generated/k8s-pack")]
         out: PathBuf,
@@ -34,18 +95,29 @@ enum Command {
         #[arg(long)]
         check: bool,
         /// Print the time of each phase to stderr.
-        #[arg(long)]
-        timings: bool,
+        #[arg(short, long, visible_alias = "timings")]
+        verbose: bool,
+        /// Print nothing on success (errors are still printed).
+        #[arg(short, long, conflicts_with = "verbose")]
+        quiet: bool,
     },
     /// Show what a spec holds: group-versions, resources (kind, plural, scope, verbs,
     /// subresources) and operation counts.
     Inspect {
-        /// As for `generate`. Default: ../shared/specs/kubernetes/v1.36.0.json.
-        #[arg(long = "spec", value_name = "PATH")]
-        specs: Vec<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Save a cluster's OpenAPI spec: v2 as one file, v3 as a directory of documents
+    /// (`apis__apps__v1.json`, ...) that `--spec DIR` reads.
+    FetchSpec {
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// The file (v2) or directory (v3) to write.
+        #[arg(short, long, value_name = "PATH")]
+        out: PathBuf,
     },
 }
 
@@ -60,22 +132,37 @@ fn main() -> ExitCode {
 }
 
 /// The given specs, or the default one if there are none.
-fn specs_or_default(specs: Vec<PathBuf>) -> Result<Vec<PathBuf>, k8s_packgen::error::Error> {
+fn specs_or_default(specs: Vec<PathBuf>) -> Result<Vec<PathBuf>, Error> {
     if !specs.is_empty() {
         return Ok(specs);
     }
     let default = default_spec();
     if !default.exists() {
-        return Err(k8s_packgen::error::Error::NoSpec { path: default });
+        return Err(Error::NoSpec { path: default });
     }
     Ok(vec![default])
 }
 
-fn run(cli: Cli) -> Result<ExitCode, k8s_packgen::error::Error> {
+/// The spec documents and the generation options the inputs name.
+fn read_inputs(inputs: Inputs) -> Result<(Vec<Document>, Options), Error> {
+    let docs = if inputs.cluster.from_cluster {
+        cluster::fetch(&inputs.cluster.options())?
+    } else {
+        read_documents(&specs_or_default(inputs.specs)?)?
+    };
+    let crds = inputs.crds.iter().map(|p| Document::read(p)).collect::<Result<Vec<_>, _>>()?;
+    let selection = Selection {
+        resources: inputs.resources.into_iter().filter(|r| !r.trim().is_empty()).collect(),
+        groups: inputs.groups,
+    };
+    Ok((docs, Options { crds, selection, ..Options::default() }))
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
-        Command::Inspect { specs, json } => {
-            let docs = read_documents(&specs_or_default(specs)?)?;
-            let api = k8s_packgen::build_api(&docs)?;
+        Command::Inspect { inputs, json } => {
+            let (docs, options) = read_inputs(inputs)?;
+            let api = k8s_packgen::build_api_with(&docs, &options)?;
             let summary = k8s_packgen::inspect::summarize(&api);
             let text = if json {
                 serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n"
@@ -86,20 +173,40 @@ fn run(cli: Cli) -> Result<ExitCode, k8s_packgen::error::Error> {
             let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { specs, out, crate_name, crate_version, check, timings } => {
-            let specs = specs_or_default(specs)?;
+        Command::FetchSpec { cluster, out } => {
+            if !cluster.from_cluster {
+                return Err(Error::Cluster("fetch-spec needs --from-cluster (the only source it reads)".into()));
+            }
+            let options = cluster.options();
+            let docs = cluster::fetch(&options)?;
+            match options.openapi {
+                OpenApi::V2 => write_file(&out, &docs[0].text)?,
+                OpenApi::V3 => {
+                    let files = docs.iter().map(|d| (d.name.clone(), d.text.clone())).collect();
+                    write::write(&out, &files)?;
+                }
+            }
+            eprintln!("wrote {} ({} document{})", out.display(), docs.len(), if docs.len() == 1 { "" } else { "s" });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { inputs, out, crate_name, crate_version, check, verbose, quiet } => {
             let start = Instant::now();
-            let docs = read_documents(&specs)?;
+            let mut progress = Progress::new(!quiet);
+            progress.phase("read");
+            let (docs, mut options) = read_inputs(inputs)?;
             let read = start.elapsed();
-            let mut options = Options { crate_name, ..Options::default() };
+            options.crate_name = crate_name;
             if let Some(v) = crate_version {
                 options.crate_version = v;
             }
-            let output = generate(&docs, &options)?;
+            let output = generate_with(&docs, &options, &mut progress)?;
             if check {
+                progress.finish();
                 let diffs = write::check(&out, &output.files)?;
                 if diffs.is_empty() {
-                    eprintln!("{} is in sync ({} files)", out.display(), output.files.len());
+                    if !quiet {
+                        eprintln!("{} is in sync ({} files)", out.display(), output.files.len());
+                    }
                     return Ok(ExitCode::SUCCESS);
                 }
                 eprintln!("{} is out of sync with the spec; regenerate it:", out.display());
@@ -108,10 +215,11 @@ fn run(cli: Cli) -> Result<ExitCode, k8s_packgen::error::Error> {
                 }
                 return Ok(ExitCode::from(1));
             }
-            let write_start = Instant::now();
+            progress.phase("write");
             write::write(&out, &output.files)?;
+            progress.finish();
             let t = &output.timings;
-            if timings {
+            if verbose {
                 eprintln!(
                     "read {:?}, load {:?}, ir {:?}, emit {:?}, format {:?}, write {:?}, total {:?}",
                     read,
@@ -119,19 +227,47 @@ fn run(cli: Cli) -> Result<ExitCode, k8s_packgen::error::Error> {
                     t.ir,
                     t.emit,
                     t.format,
-                    write_start.elapsed(),
+                    progress.time_of("write"),
                     start.elapsed()
                 );
             }
-            eprintln!(
-                "wrote {} ({} files, {} types, {} resources, {} operations)",
-                out.display(),
-                output.files.len(),
-                output.api.types.len(),
-                output.api.resources.len(),
-                output.api.operations.len()
-            );
+            if !quiet {
+                eprintln!(
+                    "wrote {} ({} files, {} types, {} resources, {} operations)",
+                    out.display(),
+                    output.files.len(),
+                    output.api.types.len(),
+                    output.api.resources.len(),
+                    output.api.operations.len()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// Writes one file aside and renames it into place, so a failure never leaves half a spec.
+fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|source| Error::Write { path: parent.clone(), source })?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let result = std::fs::write(&staging, text).and_then(|()| std::fs::rename(&staging, path));
+    if let Err(source) = result {
+        let _ = std::fs::remove_file(&staging);
+        return Err(Error::Write { path: path.to_path_buf(), source });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap checks its argument definitions only when they are used; check them all here.
+    #[test]
+    fn arguments_are_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod build;
+pub mod filter;
 pub mod names;
 pub mod sensors;
 pub mod special;

@@ -2,6 +2,7 @@
 //! format-neutral [`model::Spec`]; several documents (OpenAPI 3.0 serves one per
 //! group-version) merge into one.
 
+pub mod crd;
 pub mod model;
 pub mod openapi3;
 pub mod swagger2;
@@ -73,6 +74,21 @@ pub fn load(docs: &[Document]) -> Result<Spec> {
         .operations
         .sort_by(|a, b| (a.path.as_str(), method_rank(&a.method)).cmp(&(b.path.as_str(), method_rank(&b.method))));
     Ok(merged)
+}
+
+/// Like [`load`], then adds the custom resources of the CRD files (`--crd`), modelled on the
+/// spec loaded from `docs`.
+pub fn load_with_crds(docs: &[Document], crd_files: &[Document]) -> Result<Spec> {
+    let mut spec = load(docs)?;
+    if crd_files.is_empty() {
+        return Ok(spec);
+    }
+    let mut crds = Vec::new();
+    for file in crd_files {
+        crds.extend(crd::read(file)?);
+    }
+    crd::add(&mut spec, &crds)?;
+    Ok(spec)
 }
 
 fn load_one(doc: &Document) -> Result<Spec> {

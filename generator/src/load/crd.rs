@@ -1,0 +1,746 @@
+//! CustomResourceDefinitions (`--crd FILE`) turned into what a cluster serving them would put in
+//! its spec: a definition per served version named like the API server names it
+//! (`com.example.v1.MysqlDb`, with `x-kubernetes-group-version-kind`), its list type, and the
+//! REST operations with Kubernetes' operationIds (`listExampleComV1NamespacedMysqlDb`). The rest
+//! of the pipeline then cannot tell a CRD file from a live cluster's spec.
+//!
+//! The operations are modelled on the base spec's own operations of the same shape (its list,
+//! create, status, scale... operations): a custom resource is served by the same generic API
+//! server code, so it takes exactly the parameters, media types and responses that version of
+//! Kubernetes gives every resource, and the emitted query structs stay shared.
+
+use super::model::*;
+use super::Document;
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+const LIST_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta";
+const API_VERSION_DOC: &str = "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources";
+const KIND_DOC: &str = "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds";
+const METADATA_DOC: &str = "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+
+/// One CustomResourceDefinition object and where it is: the file (with the document number
+/// when the file holds several) and its JSON pointer (`/items/2` inside a `List`).
+#[derive(Clone, Debug)]
+pub struct Crd {
+    pub origin: Origin,
+    pub value: Value,
+}
+
+/// Reads the CRD objects of a file: JSON, or YAML with one or more `---` documents, each a
+/// CustomResourceDefinition or a `List` of them.
+pub fn read(doc: &Document) -> Result<Vec<Crd>> {
+    let values: Vec<Value> = if doc.text.trim_start().starts_with('{') {
+        vec![serde_json::from_str(&doc.text).map_err(|e| Error::InvalidJson {
+            file: doc.name.clone(),
+            line: e.line(),
+            column: e.column(),
+            message: super::strip_position(&e.to_string()),
+        })?]
+    } else {
+        let mut values = Vec::new();
+        for document in yaml_serde::Deserializer::from_str(&doc.text) {
+            let value = Value::deserialize(document).map_err(|e| {
+                let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+                let message = e.to_string();
+                let message = match message.rfind(" at line ") {
+                    Some(i) => message[..i].to_string(),
+                    None => message,
+                };
+                Error::InvalidYaml { file: doc.name.clone(), line, column, message }
+            })?;
+            values.push(value);
+        }
+        values
+    };
+    let several = values.len() > 1;
+    let mut crds = Vec::new();
+    for (i, value) in values.into_iter().enumerate() {
+        // An empty document (a trailing `---`) holds nothing.
+        if value.is_null() {
+            continue;
+        }
+        let file = if several { format!("{} (document {})", doc.name, i + 1) } else { doc.name.clone() };
+        let root = Origin::new(&file, "");
+        let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+        if kind == "List" || kind == "CustomResourceDefinitionList" {
+            let items_origin = root.child("items");
+            let Some(items) = value.get("items").and_then(Value::as_array) else {
+                return Err(crd_error(&items_origin, "a List needs an `items` array"));
+            };
+            for (j, item) in items.iter().enumerate() {
+                crds.push(Crd { origin: items_origin.child(&j.to_string()), value: item.clone() });
+            }
+        } else {
+            crds.push(Crd { origin: root, value });
+        }
+    }
+    if crds.is_empty() {
+        return Err(crd_error(&Origin::new(&doc.name, ""), "the file holds no CustomResourceDefinition"));
+    }
+    Ok(crds)
+}
+
+fn crd_error(origin: &Origin, message: impl Into<String>) -> Error {
+    Error::Crd { origin: origin.clone(), message: message.into() }
+}
+
+/// Adds the CRDs' definitions and operations to `spec` (the base spec the operations are
+/// modelled on). A definition or operation the base already has (the cluster serves the CRD
+/// too) is replaced: the file given explicitly wins.
+pub fn add(spec: &mut Spec, crds: &[Crd]) -> Result<()> {
+    let mut converted = Vec::new();
+    for crd in crds {
+        converted.extend(convert(crd, spec)?);
+    }
+    for version in converted {
+        for (name, schema) in version.definitions {
+            spec.definitions.insert(name, schema);
+        }
+        spec.operations.retain(|o| !version.operations.iter().any(|n| n.path == o.path && n.method == o.method));
+        spec.operations.extend(version.operations);
+    }
+    spec.operations.sort_by(|a, b| {
+        (a.path.as_str(), super::method_rank(&a.method)).cmp(&(b.path.as_str(), super::method_rank(&b.method)))
+    });
+    Ok(())
+}
+
+/// What one served version contributes.
+struct Converted {
+    definitions: Vec<(String, Schema)>,
+    operations: Vec<Operation>,
+}
+
+/// The names of a CRD, read and checked.
+struct Names {
+    group: String,
+    kind: String,
+    plural: String,
+    list_kind: String,
+    namespaced: bool,
+}
+
+fn str_at<'v>(value: &'v Value, origin: &Origin, pointer: &str) -> Result<&'v str> {
+    let at = pointer.trim_start_matches('/').split('/').fold(origin.clone(), |o, k| o.child(k));
+    match value.pointer(pointer) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s),
+        Some(Value::String(_)) => Err(crd_error(&at, "must not be empty")),
+        Some(other) => Err(crd_error(&at, format!("must be a string, found {}", kind_of(other)))),
+        None => Err(crd_error(&at, "is missing")),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn convert(crd: &Crd, base: &Spec) -> Result<Vec<Converted>> {
+    let value = &crd.value;
+    let origin = &crd.origin;
+    if !value.is_object() {
+        return Err(crd_error(origin, format!("expected an object, found {}", kind_of(value))));
+    }
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if kind != "CustomResourceDefinition" {
+        return Err(crd_error(
+            &origin.child("kind"),
+            format!("expected kind CustomResourceDefinition (or a List of them), found {kind:?}"),
+        ));
+    }
+    let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    if api_version != "apiextensions.k8s.io/v1" {
+        return Err(crd_error(
+            &origin.child("apiVersion"),
+            format!("expected apiVersion apiextensions.k8s.io/v1, found {api_version:?} (v1beta1 CRDs were removed in Kubernetes 1.22)"),
+        ));
+    }
+    for needed in [OBJECT_META, LIST_META] {
+        if !base.definitions.contains_key(needed) {
+            return Err(crd_error(
+                origin,
+                format!("a custom resource needs {needed} from a Kubernetes spec; pass a cluster's spec with --spec"),
+            ));
+        }
+    }
+    let scope = str_at(value, origin, "/spec/scope")?;
+    let names = Names {
+        group: str_at(value, origin, "/spec/group")?.to_string(),
+        kind: str_at(value, origin, "/spec/names/kind")?.to_string(),
+        plural: str_at(value, origin, "/spec/names/plural")?.to_string(),
+        list_kind: match value.pointer("/spec/names/listKind") {
+            None => format!("{}List", str_at(value, origin, "/spec/names/kind")?),
+            Some(_) => str_at(value, origin, "/spec/names/listKind")?.to_string(),
+        },
+        namespaced: match scope {
+            "Namespaced" => true,
+            "Cluster" => false,
+            other => {
+                return Err(crd_error(
+                    &origin.child("spec").child("scope"),
+                    format!("must be Namespaced or Cluster, found {other:?}"),
+                ))
+            }
+        },
+    };
+    let valid_segment = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !names.group.contains('.') || !names.group.split('.').all(valid_segment) {
+        return Err(crd_error(
+            &origin.child("spec").child("group"),
+            format!("{:?} is not a DNS subdomain with a dot (e.g. example.com)", names.group),
+        ));
+    }
+    if !names.kind.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !names.kind.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(crd_error(
+            &origin.child("spec").child("names").child("kind"),
+            format!("{:?} is not a kind name", names.kind),
+        ));
+    }
+    if !names.plural.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(crd_error(
+            &origin.child("spec").child("names").child("plural"),
+            format!("{:?} is not a lowercase resource name", names.plural),
+        ));
+    }
+    let versions_origin = origin.child("spec").child("versions");
+    let Some(versions) = value.pointer("/spec/versions").and_then(Value::as_array) else {
+        return Err(crd_error(&versions_origin, "spec.versions must be a non-empty array"));
+    };
+    let mut out = Vec::new();
+    for (i, version) in versions.iter().enumerate() {
+        let at = versions_origin.child(&i.to_string());
+        let name = str_at(version, &at, "/name")?;
+        // A DNS label, as the API server requires (it becomes a path segment and a module).
+        let label = name.starts_with(|c: char| c.is_ascii_lowercase())
+            && !name.ends_with('-')
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !label {
+            return Err(crd_error(&at.child("name"), format!("{name:?} is not a version name (v1, v1beta1, ...)")));
+        }
+        match version.get("served") {
+            Some(Value::Bool(true)) => {}
+            Some(Value::Bool(false)) => continue,
+            _ => return Err(crd_error(&at.child("served"), "must be a boolean")),
+        }
+        out.push(convert_version(&names, name, version, &at, base)?);
+    }
+    if out.is_empty() {
+        return Err(crd_error(&versions_origin, "no version is served"));
+    }
+    Ok(out)
+}
+
+/// `example.com` -> `com.example`: how the API server names a custom resource's definitions.
+fn reversed_group(group: &str) -> String {
+    group.split('.').rev().collect::<Vec<_>>().join(".")
+}
+
+/// The group and version as operationIds spell them: `example.com`, `v1` -> `ExampleComV1`
+/// (built-in groups drop `.k8s.io`: `rbac.authorization.k8s.io` -> `RbacAuthorization`).
+pub fn operation_group_version(group: &str, version: &str) -> String {
+    let group = group.strip_suffix(".k8s.io").unwrap_or(group);
+    let mut out = String::new();
+    for part in group.split(['.', '-']).chain([version]) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    out
+}
+
+fn convert_version(names: &Names, version: &str, value: &Value, at: &Origin, base: &Spec) -> Result<Converted> {
+    let schema_origin = at.child("schema").child("openAPIV3Schema");
+    let Some(raw) = value.pointer("/schema/openAPIV3Schema") else {
+        return Err(crd_error(&schema_origin, "a served version needs schema.openAPIV3Schema"));
+    };
+    let mut root = schema(raw, &schema_origin)?;
+    let def_name = format!("{}.{version}.{}", reversed_group(&names.group), names.kind);
+    let list_name = format!("{}.{version}.{}", reversed_group(&names.group), names.list_kind);
+    let gvk = Gvk { group: names.group.clone(), version: version.to_string(), kind: names.kind.clone() };
+    match &mut root.kind {
+        SchemaKind::Object { properties, .. } => add_type_meta(properties, &schema_origin, OBJECT_META, METADATA_DOC),
+        _ => return Err(crd_error(&schema_origin, "the root schema must be of type object")),
+    }
+    root.gvks = vec![gvk.clone()];
+
+    let mut list_properties = BTreeMap::new();
+    add_type_meta(&mut list_properties, &schema_origin, LIST_META, "Standard list metadata.");
+    let mut item = Schema::new(schema_origin.clone(), SchemaKind::Ref(def_name.clone()));
+    item.description = None;
+    let mut items = Schema::new(schema_origin.clone(), SchemaKind::Array { items: Box::new(item) });
+    items.description = Some(format!(
+        "List of {}. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md",
+        names.plural
+    ));
+    list_properties.insert("items".to_string(), items);
+    let mut list = Schema::new(
+        schema_origin.clone(),
+        SchemaKind::Object {
+            properties: list_properties,
+            required: vec!["items".to_string()],
+            additional_properties: None,
+        },
+    );
+    list.description = Some(format!("{} is a list of {}", names.list_kind, names.kind));
+    list.gvks = vec![Gvk { kind: names.list_kind.clone(), ..gvk.clone() }];
+
+    let subresources = value.get("subresources");
+    let has = |name: &str| subresources.and_then(|s| s.get(name)).is_some_and(|v| !v.is_null());
+    let target =
+        Target { names, version, gvk, def_name: def_name.clone(), list_name: list_name.clone(), origin: at.clone() };
+    let operations = operations(&target, has("status"), has("scale"), base)?;
+    Ok(Converted { definitions: vec![(def_name, root), (list_name, list)], operations })
+}
+
+/// Sets `apiVersion`, `kind` and `metadata` as the API server publishes them for every kind.
+fn add_type_meta(properties: &mut BTreeMap<String, Schema>, origin: &Origin, meta: &str, meta_doc: &str) {
+    let string = |doc: &str, key: &str| {
+        let mut s = Schema::new(origin.child("properties").child(key), SchemaKind::String { format: None });
+        s.description = Some(doc.to_string());
+        s
+    };
+    properties.insert("apiVersion".to_string(), string(API_VERSION_DOC, "apiVersion"));
+    properties.insert("kind".to_string(), string(KIND_DOC, "kind"));
+    let mut metadata = Schema::new(origin.child("properties").child("metadata"), SchemaKind::Ref(meta.to_string()));
+    metadata.description = Some(meta_doc.to_string());
+    properties.insert("metadata".to_string(), metadata);
+}
+
+/// A CRD schema node (a structural schema: no `$ref`; `allOf`, `anyOf`, `oneOf` and `not` only
+/// validate values and say nothing about the shape, so they are skipped).
+fn schema(value: &Value, origin: &Origin) -> Result<Schema> {
+    let Some(map) = value.as_object() else {
+        return Err(crd_error(origin, format!("a schema must be an object, found {}", kind_of(value))));
+    };
+    if map.contains_key("$ref") {
+        return Err(crd_error(&origin.child("$ref"), "`$ref` is not allowed in a CRD schema"));
+    }
+    let flag = |key: &str| -> Result<bool> {
+        match map.get(key) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(other) => Err(crd_error(&origin.child(key), format!("must be a boolean, found {}", kind_of(other)))),
+        }
+    };
+    let int_or_string = flag("x-kubernetes-int-or-string")?;
+    let preserve = flag("x-kubernetes-preserve-unknown-fields")?;
+    let embedded = flag("x-kubernetes-embedded-resource")?;
+    let format = match map.get("format") {
+        None => None,
+        Some(Value::String(f)) => Some(f.clone()),
+        Some(other) => {
+            return Err(crd_error(&origin.child("format"), format!("must be a string, found {}", kind_of(other))))
+        }
+    };
+    let ty = match map.get("type") {
+        None => None,
+        Some(Value::String(t)) => Some(t.as_str()),
+        Some(other) => {
+            return Err(crd_error(&origin.child("type"), format!("must be a string, found {}", kind_of(other))))
+        }
+    };
+    let kind = match ty {
+        _ if int_or_string => SchemaKind::Any,
+        Some("string") => SchemaKind::String { format },
+        Some("integer") => SchemaKind::Integer { format },
+        Some("number") => SchemaKind::Number { format },
+        Some("boolean") => SchemaKind::Boolean,
+        Some("array") => {
+            let Some(items) = map.get("items") else {
+                return Err(crd_error(origin, "an array schema needs `items`"));
+            };
+            SchemaKind::Array { items: Box::new(schema(items, &origin.child("items"))?) }
+        }
+        Some("object") => object(map, origin, embedded && !preserve)?,
+        None if map.contains_key("properties") || map.contains_key("additionalProperties") => {
+            object(map, origin, embedded && !preserve)?
+        }
+        None if embedded && !preserve => object(map, origin, true)?,
+        None => SchemaKind::Any,
+        Some(other) => {
+            return Err(crd_error(
+                &origin.child("type"),
+                format!("unknown type {other:?} (expected string, integer, number, boolean, array or object)"),
+            ))
+        }
+    };
+    let mut out = Schema::new(origin.clone(), kind);
+    out.description = map.get("description").and_then(Value::as_str).map(str::to_string);
+    out.int_or_string = int_or_string;
+    out.preserve_unknown_fields = preserve;
+    out.embedded_resource = embedded;
+    if let Some(values) = map.get("enum") {
+        match values {
+            Value::Array(values) => out.enum_values = values.clone(),
+            other => {
+                return Err(crd_error(&origin.child("enum"), format!("must be an array, found {}", kind_of(other))))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An object node. An embedded resource (`x-kubernetes-embedded-resource` without
+/// `x-kubernetes-preserve-unknown-fields`) gets `apiVersion`, `kind` and `metadata` as the API
+/// server adds them; one that preserves unknown fields stays free-form JSON so nothing is lost.
+fn object(map: &Map<String, Value>, origin: &Origin, embedded: bool) -> Result<SchemaKind> {
+    let mut properties = BTreeMap::new();
+    if let Some(props) = map.get("properties") {
+        let props_origin = origin.child("properties");
+        let Some(props) = props.as_object() else {
+            return Err(crd_error(&props_origin, format!("must be an object, found {}", kind_of(props))));
+        };
+        for (name, prop) in props {
+            properties.insert(name.clone(), schema(prop, &props_origin.child(name))?);
+        }
+    }
+    let required = match map.get("required") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => {
+            let mut required = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(name) => required.push(name.to_string()),
+                    None => return Err(crd_error(&origin.child("required").child(&i.to_string()), "must be a string")),
+                }
+            }
+            required
+        }
+        Some(other) => {
+            return Err(crd_error(&origin.child("required"), format!("must be an array, found {}", kind_of(other))))
+        }
+    };
+    let ap_origin = origin.child("additionalProperties");
+    let additional_properties = match map.get("additionalProperties") {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::Bool(true)) => Some(Box::new(Schema::new(ap_origin, SchemaKind::Any))),
+        Some(schema_value) => Some(Box::new(schema(schema_value, &ap_origin)?)),
+    };
+    if additional_properties.is_some() && !properties.is_empty() {
+        return Err(crd_error(
+            origin,
+            "`properties` and `additionalProperties` are mutually exclusive in a CRD schema",
+        ));
+    }
+    if embedded {
+        for (key, doc) in [("apiVersion", API_VERSION_DOC), ("kind", KIND_DOC)] {
+            properties.entry(key.to_string()).or_insert_with(|| {
+                let mut s = Schema::new(origin.child("properties").child(key), SchemaKind::String { format: None });
+                s.description = Some(doc.to_string());
+                s
+            });
+        }
+        properties.entry("metadata".to_string()).or_insert_with(|| {
+            let mut s =
+                Schema::new(origin.child("properties").child("metadata"), SchemaKind::Ref(OBJECT_META.to_string()));
+            s.description = Some(METADATA_DOC.to_string());
+            s
+        });
+    }
+    Ok(SchemaKind::Object { properties, required, additional_properties })
+}
+
+/// The custom resource one version's operations are built for.
+struct Target<'a> {
+    names: &'a Names,
+    version: &'a str,
+    gvk: Gvk,
+    def_name: String,
+    list_name: String,
+    origin: Origin,
+}
+
+/// One operation to build: which base operation it is modelled on and what it is called.
+struct OpShape {
+    action: &'static str,
+    method: &'static str,
+    has_name: bool,
+    subresource: Option<&'static str>,
+    watch_prefix: bool,
+    /// The all-namespaces list of a namespaced resource.
+    all_namespaces: bool,
+    /// operationId: verb, then what goes between the group-version and `Namespaced`, then the suffix.
+    verb: &'static str,
+    infix: &'static str,
+    suffix: &'static str,
+    /// Left out when the base spec has no such operation (deprecated `/watch/` paths).
+    optional: bool,
+}
+
+const fn shape(
+    action: &'static str,
+    method: &'static str,
+    has_name: bool,
+    verb: &'static str,
+    infix: &'static str,
+    suffix: &'static str,
+) -> OpShape {
+    OpShape {
+        action,
+        method,
+        has_name,
+        subresource: None,
+        watch_prefix: false,
+        all_namespaces: false,
+        verb,
+        infix,
+        suffix,
+        optional: false,
+    }
+}
+
+fn operations(target: &Target, status: bool, scale: bool, base: &Spec) -> Result<Vec<Operation>> {
+    let mut shapes = vec![
+        shape("list", "get", false, "list", "", ""),
+        shape("post", "post", false, "create", "", ""),
+        shape("deletecollection", "delete", false, "delete", "Collection", ""),
+        shape("get", "get", true, "read", "", ""),
+        shape("put", "put", true, "replace", "", ""),
+        shape("patch", "patch", true, "patch", "", ""),
+        shape("delete", "delete", true, "delete", "", ""),
+        OpShape { watch_prefix: true, optional: true, ..shape("watchlist", "get", false, "watch", "", "List") },
+        OpShape { watch_prefix: true, optional: true, ..shape("watch", "get", true, "watch", "", "") },
+    ];
+    if target.names.namespaced {
+        shapes.push(OpShape { all_namespaces: true, ..shape("list", "get", false, "list", "", "ForAllNamespaces") });
+        shapes.push(OpShape {
+            all_namespaces: true,
+            watch_prefix: true,
+            optional: true,
+            ..shape("watchlist", "get", false, "watch", "", "ListForAllNamespaces")
+        });
+    }
+    for (sub, suffix) in [(status.then_some("status"), "Status"), (scale.then_some("scale"), "Scale")] {
+        let Some(sub) = sub else { continue };
+        for (action, method, verb) in [("get", "get", "read"), ("put", "put", "replace"), ("patch", "patch", "patch")] {
+            shapes.push(OpShape { subresource: Some(sub), ..shape(action, method, true, verb, "", suffix) });
+        }
+    }
+    let mut ops = Vec::new();
+    for s in &shapes {
+        match template(base, s) {
+            Some(t) => ops.push(build_op(target, s, t)),
+            None if s.optional => {}
+            None => {
+                return Err(crd_error(
+                    &target.origin,
+                    format!(
+                        "the base spec has no {} operation{} to model the custom resource's on; pass a Kubernetes cluster's spec with --spec",
+                        s.action,
+                        s.subresource.map(|r| format!(" of a /{r} subresource")).unwrap_or_default()
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(ops)
+}
+
+/// The path of an operation split like the IR does: (namespaced, has name, subresource, watch prefix).
+fn path_shape(path: &str) -> Option<(bool, bool, Option<&str>, bool)> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let mut rest = match segments.as_slice() {
+        ["api", _, rest @ ..] => rest,
+        ["apis", _, _, rest @ ..] => rest,
+        _ => return None,
+    };
+    let watch = rest.first() == Some(&"watch");
+    if watch {
+        rest = &rest[1..];
+    }
+    let namespaced = rest.len() >= 3 && rest[0] == "namespaces" && rest[1] == "{namespace}";
+    if namespaced {
+        rest = &rest[2..];
+    }
+    let plural = rest.first()?;
+    if plural.is_empty() || plural.starts_with('{') {
+        return None;
+    }
+    let has_name = rest.get(1).is_some_and(|s| s.starts_with('{'));
+    if !has_name && rest.len() > 1 || rest.len() > 3 {
+        return None;
+    }
+    Some((namespaced, has_name, if has_name { rest.get(2).copied() } else { None }, watch))
+}
+
+/// The first base operation of the same shape (operations are sorted by path).
+fn template<'b>(base: &'b Spec, s: &OpShape) -> Option<&'b Operation> {
+    base.operations.iter().find(|op| {
+        op.action.as_deref() == Some(s.action)
+            && op.method == s.method
+            && op.gvk.is_some()
+            && path_shape(&op.path).is_some_and(|(_, has_name, sub, watch)| {
+                has_name == s.has_name && sub == s.subresource && watch == s.watch_prefix
+            })
+    })
+}
+
+fn build_op(target: &Target, s: &OpShape, t: &Operation) -> Operation {
+    let names = target.names;
+    let namespaced = names.namespaced && !s.all_namespaces;
+    let template_kind = t.gvk.as_ref().map(|g| g.kind.clone()).unwrap_or_default();
+    // The scale subresource speaks autoscaling/v1 Scale, whatever the resource.
+    let speaks_own_kind = s.subresource != Some("scale");
+
+    let mut path = format!("/apis/{}/{}", names.group, target.version);
+    if s.watch_prefix {
+        path.push_str("/watch");
+    }
+    if namespaced {
+        path.push_str("/namespaces/{namespace}");
+    }
+    path.push('/');
+    path.push_str(&names.plural);
+    if s.has_name {
+        path.push_str("/{name}");
+    }
+    if let Some(sub) = s.subresource {
+        path.push('/');
+        path.push_str(sub);
+    }
+    let id = format!(
+        "{}{}{}{}{}{}",
+        s.verb,
+        operation_group_version(&names.group, target.version),
+        s.infix,
+        if namespaced { "Namespaced" } else { "" },
+        names.kind,
+        s.suffix
+    );
+    let rename = |text: &str| replace_word(text, &template_kind, &names.kind);
+    let mut parameters: Vec<Parameter> = Vec::new();
+    for p in &t.parameters {
+        if p.location != ParamLocation::Path {
+            parameters.push(p.clone());
+        }
+    }
+    let path_param = |name: &str, doc: &str| {
+        let mut p =
+            t.parameters.iter().find(|p| p.location == ParamLocation::Path && p.name == name).cloned().unwrap_or(
+                Parameter {
+                    name: name.to_string(),
+                    location: ParamLocation::Path,
+                    required: true,
+                    description: None,
+                    schema: Schema::new(target.origin.clone(), SchemaKind::String { format: None }),
+                    unique_items: true,
+                },
+            );
+        p.description = Some(doc.to_string());
+        p
+    };
+    if s.has_name {
+        parameters.push(path_param("name", &format!("name of the {}", names.kind)));
+    }
+    if namespaced {
+        parameters.push(path_param("namespace", "object name and auth scope, such as for teams and projects"));
+    }
+    parameters.sort_by(|a, b| (a.location, &a.name).cmp(&(b.location, &b.name)));
+
+    let template_gvk = t.gvk.clone();
+    let swap = |schema: &Schema| -> Schema {
+        let mut schema = schema.clone();
+        if speaks_own_kind {
+            retarget(&mut schema, template_gvk.as_ref(), target);
+        }
+        schema
+    };
+    let body = t.body.as_ref().map(|b| Body { schema: swap(&b.schema), ..b.clone() });
+    let responses = t
+        .responses
+        .iter()
+        .map(|r| Response {
+            schema: r.schema.as_ref().map(&swap),
+            description: r.description.clone(),
+            status: r.status.clone(),
+        })
+        .collect();
+    let group_tag = operation_group_version(&names.group, "");
+    let mut tag = group_tag[..1].to_ascii_lowercase();
+    tag.push_str(&group_tag[1..]);
+    Operation {
+        origin: target.origin.clone(),
+        id,
+        method: s.method.to_string(),
+        path,
+        description: t.description.as_deref().map(rename),
+        tags: vec![format!("{tag}_{}", target.version)],
+        deprecated: t.deprecated,
+        action: t.action.clone(),
+        gvk: if speaks_own_kind { Some(target.gvk.clone()) } else { t.gvk.clone() },
+        parameters,
+        body,
+        responses,
+        produces: t.produces.clone(),
+    }
+}
+
+/// Points a template's references to its own kind and list kind at the custom resource's.
+fn retarget(schema: &mut Schema, template: Option<&Gvk>, target: &Target) {
+    let Some(template) = template else { return };
+    match &mut schema.kind {
+        SchemaKind::Ref(name) => {
+            let own = format!(".{}.{}", template.version, template.kind);
+            if name.ends_with(&own) {
+                *name = target.def_name.clone();
+            } else if name.ends_with(&format!("{own}List")) {
+                *name = target.list_name.clone();
+            }
+        }
+        SchemaKind::Array { items } => retarget(items, Some(template), target),
+        _ => {}
+    }
+}
+
+/// Replaces `from` where it stands as a whole word.
+fn replace_word(text: &str, from: &str, to: &str) -> String {
+    if from.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(from) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + from.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        out.push_str(&rest[..i]);
+        out.push_str(if word(before) || word(after) { from } else { to });
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_spell_groups_like_kubernetes() {
+        assert_eq!(operation_group_version("example.com", "v1"), "ExampleComV1");
+        assert_eq!(operation_group_version("rbac.authorization.k8s.io", "v1"), "RbacAuthorizationV1");
+        assert_eq!(operation_group_version("stable.example.com", "v1beta1"), "StableExampleComV1beta1");
+        assert_eq!(operation_group_version("my-org.io", "v2"), "MyOrgIoV2");
+        assert_eq!(reversed_group("example.com"), "com.example");
+    }
+
+    #[test]
+    fn words_are_replaced_whole() {
+        assert_eq!(replace_word("list objects of kind Pod", "Pod", "MysqlDb"), "list objects of kind MysqlDb");
+        assert_eq!(replace_word("read the specified PodTemplate", "Pod", "X"), "read the specified PodTemplate");
+    }
+}
