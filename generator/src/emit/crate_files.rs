@@ -1,8 +1,9 @@
 //! The crate around the modules: `Cargo.toml`, `README.md`, `src/lib.rs` and the runtime
 //! support files, from the templates embedded at build time.
 
-use super::modules::{child_decls, module_tree};
+use super::modules::{child_decls, model_gate, module_tree};
 use super::{CrateInfo, FileContent};
+use crate::ir::features::Features;
 use crate::ir::Api;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -43,7 +44,7 @@ const CLI: &str = include_str!("../../../templates/bin/k8s-pack.rs");
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.in");
 const README: &str = include_str!("../../../templates/README.md.in");
 
-pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileContent>) {
+pub fn emit(api: &Api, info: &CrateInfo, features: &Features, files: &mut BTreeMap<String, FileContent>) {
     for (path, text) in RUNTIME {
         files.insert(path.to_string(), FileContent::Text { text: text.to_string(), comment: Some("//") });
     }
@@ -56,6 +57,7 @@ pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileConten
             .replace("{{spec_names}}", &info.spec_names.join(", "))
             .replace("{{type_count}}", &api.types.len().to_string())
             .replace("{{resource_count}}", &api.resources.len().to_string())
+            .replace("{{api_features}}", &api_features(features))
     };
     let crate_ident = info.name.replace('-', "_");
     files.insert(
@@ -66,7 +68,7 @@ pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileConten
     files.insert("README.md".to_string(), FileContent::Text { text: fill(README), comment: None });
 
     let tree = module_tree(api);
-    let decls = tree.get(&Vec::new()).map(child_decls).unwrap_or_default();
+    let decls = tree.get(&Vec::new()).map(|c| child_decls(c, |c| model_gate(features, &[], c))).unwrap_or_default();
     // Definitions without a dotted namespace live at the crate root.
     let root_types = api.modules().remove(&Vec::new()).unwrap_or_default();
     let root_items = root_types.iter().map(|t| super::type_items(api, t));
@@ -92,4 +94,16 @@ pub fn emit(api: &Api, info: &CrateInfo, files: &mut BTreeMap<String, FileConten
         #(#root_items)*
     };
     files.insert("src/lib.rs".to_string(), FileContent::Rust(lib));
+}
+
+/// The `[features]` lines of the group-versions: `all-apis`, then one per group-version with
+/// the group-versions it enables.
+fn api_features(features: &Features) -> String {
+    let list = |names: &mut dyn Iterator<Item = &String>| names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>();
+    let all = list(&mut features.enables.keys());
+    let mut text = format!("all-apis = [\n    {},\n]\n", all.join(",\n    "));
+    for (name, enables) in &features.enables {
+        text.push_str(&format!("{name} = [{}]\n", list(&mut enables.iter()).join(", ")));
+    }
+    text
 }

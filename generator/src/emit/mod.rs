@@ -39,10 +39,11 @@ pub struct CrateInfo {
 /// All files of the emitted crate, by path relative to the crate root.
 pub fn emit(api: &Api, info: &CrateInfo) -> BTreeMap<String, FileContent> {
     let mut files = BTreeMap::new();
-    crate_files::emit(api, info, &mut files);
-    modules::emit(api, &mut files);
-    operations::emit(api, &mut files);
-    sensors::emit(api, &mut files);
+    let features = crate::ir::features::features(api);
+    crate_files::emit(api, info, &features, &mut files);
+    modules::emit(api, &features, &mut files);
+    operations::emit(api, &features, &mut files);
+    sensors::emit(api, &features, &mut files);
     files
 }
 

@@ -2,6 +2,7 @@
 //! for each module with children, and the `pub mod` lines that join them.
 
 use super::FileContent;
+use crate::ir::features::Features;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -35,22 +36,40 @@ pub fn module_file(module: &[String], has_children: bool) -> String {
     }
 }
 
-/// `pub mod` lines for the children of a module.
-pub fn child_decls(children: &BTreeSet<String>) -> TokenStream {
-    let children = children.iter().map(|c| format_ident!("{}", c));
-    quote!(#(pub mod #children;)*)
+/// `pub mod` lines for the children of a module; `gate` names the cargo feature a child needs.
+pub fn child_decls<'a>(children: &'a BTreeSet<String>, gate: impl Fn(&str) -> Option<&'a str>) -> TokenStream {
+    let decls = children.iter().map(|c| {
+        let ident = format_ident!("{}", c);
+        let cfg = gate(c).map(|feature| quote!(#[cfg(feature = #feature)]));
+        quote!(#cfg pub mod #ident;)
+    });
+    quote!(#(#decls)*)
 }
 
 /// Every module file except the crate root, which [`super::crate_files`] writes.
-pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
+pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileContent>) {
     let modules = api.modules();
     for (module, children) in module_tree(api) {
         if module.is_empty() {
             continue;
         }
-        let decls = child_decls(&children);
+        let decls = child_decls(&children, |c| model_gate(features, &module, c));
         let items = modules.get(&module).into_iter().flatten().map(|t| super::type_items(api, t));
         let tokens = quote!(#decls #(#items)*);
         files.insert(module_file(&module, !children.is_empty()), FileContent::Rust(tokens));
     }
+}
+
+/// The feature a model module's child needs.
+pub fn model_gate<'a>(features: &'a Features, module: &[String], child: &str) -> Option<&'a str> {
+    let mut path = module.to_vec();
+    path.push(child.to_string());
+    features.models.get(&path).map(String::as_str)
+}
+
+/// The feature an `actions` or `sensors` module's child needs (its group-version's).
+pub fn group_version_gate<'a>(features: &'a Features, module: &[String], child: &str) -> Option<&'a str> {
+    let mut path = module.to_vec();
+    path.push(child.to_string());
+    (path.len() == 2).then(|| features.of_module(&path)).flatten()
 }

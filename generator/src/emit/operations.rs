@@ -2,16 +2,17 @@
 //! streaming protocols) that builds its request without I/O, in one `actions` module per
 //! resource, and the query structs they share.
 
-use super::modules::{child_decls, module_file, tree_of};
+use super::modules::{child_decls, group_version_gate, module_file, tree_of};
 use super::types::type_tokens;
 use super::{doc_attrs, FileContent};
+use crate::ir::features::Features;
 use crate::ir::{Api, Operation, Param, ParamLocation, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every `actions` module file.
-pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
+pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileContent>) {
     let mut modules: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
     for op in api.operations.iter().filter(|o| emitted(o)) {
         modules.entry(op.module.clone()).or_default().push(op);
@@ -19,7 +20,7 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
     let tree = tree_of(modules.keys());
     let specs = param_specs(api);
     for (module, children) in &tree {
-        let decls = child_decls(children);
+        let decls = child_decls(children, |c| group_version_gate(features, module, c));
         let ops = modules.get(module).into_iter().flatten().map(|op| {
             let function = emit_operation(api, op);
             let action = emit_action(api, op, &specs);
@@ -27,7 +28,7 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
         });
         let root = module.is_empty().then(|| {
             let queries = emit_query_sets(api);
-            let registry = emit_registry(api);
+            let registry = emit_registry(api, features);
             let params = emit_param_specs(&specs);
             quote!(#queries #registry #params)
         });
@@ -165,13 +166,14 @@ fn emit_param_specs(specs: &BTreeMap<ParamKey, String>) -> TokenStream {
 }
 
 /// Every action, sorted by name, so lookups are a binary search over a static slice.
-fn emit_registry(api: &Api) -> TokenStream {
+fn emit_registry(api: &Api, features: &Features) -> TokenStream {
     let mut ops: Vec<&Operation> = api.operations.iter().filter(|o| emitted(o)).collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
     let entries = ops.iter().map(|op| {
         let module = op.module.iter().map(|m| format_ident!("{}", m));
         let static_name = action_static(op);
-        quote!(&crate::actions::#(#module::)*#static_name)
+        let cfg = features.of_module(&op.module).map(|f| quote!(#[cfg(feature = #f)]));
+        quote!(#cfg &crate::actions::#(#module::)*#static_name)
     });
     quote! {
         /// Every action, sorted by name: find one with [`crate::runtime::actions::find`].

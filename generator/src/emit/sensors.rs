@@ -2,9 +2,10 @@
 //! `SENSOR` descriptor, a typed `sensor()` constructor and the kind's `Object` impl; and at
 //! `sensors` the registry, the untyped `DynamicObject` and custom-resource sensor.
 
-use super::modules::{child_decls, module_file, tree_of};
+use super::modules::{child_decls, group_version_gate, module_file, tree_of};
 use super::types::type_tokens;
 use super::FileContent;
+use crate::ir::features::Features;
 use crate::ir::sensors::{meta_idents, sensors, SensorDef};
 use crate::ir::{Api, Scope, TypeRef};
 use proc_macro2::TokenStream;
@@ -12,7 +13,7 @@ use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every `sensors` module file.
-pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
+pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileContent>) {
     let defs = sensors(api);
     // Resource modules are inline in their group-version's file.
     let mut by_version: BTreeMap<Vec<String>, Vec<&SensorDef>> = BTreeMap::new();
@@ -23,13 +24,13 @@ pub fn emit(api: &Api, files: &mut BTreeMap<String, FileContent>) {
     let tree = tree_of(by_version.keys());
     let mut object_impls = BTreeSet::new();
     for (module, children) in &tree {
-        let decls = child_decls(children);
+        let decls = child_decls(children, |c| group_version_gate(features, module, c));
         let resources = by_version.get(module).into_iter().flatten().map(|def| {
             let first = object_impls.insert(def.resource.type_def.clone());
             emit_sensor(api, def, first)
         });
         let resources: Vec<TokenStream> = resources.collect();
-        let root = module.is_empty().then(|| emit_root(api, &defs));
+        let root = module.is_empty().then(|| emit_root(api, features, &defs));
         let tokens = quote!(#decls #root #(#resources)*);
         let mut path = vec!["sensors".to_string()];
         path.extend(module.iter().cloned());
@@ -102,10 +103,11 @@ fn emit_sensor(api: &Api, def: &SensorDef, object_impl: bool) -> TokenStream {
 }
 
 /// The registry, the metadata impls, `DynamicObject` and the custom-resource sensor.
-fn emit_root(api: &Api, defs: &[SensorDef]) -> TokenStream {
+fn emit_root(api: &Api, features: &Features, defs: &[SensorDef]) -> TokenStream {
     let entries = defs.iter().map(|def| {
         let path = def.module.iter().map(|m| format_ident!("{}", m));
-        quote!(&#(#path::)*SENSOR)
+        let cfg = features.of_module(&def.module).map(|f| quote!(#[cfg(feature = #f)]));
+        quote!(#cfg &#(#path::)*SENSOR)
     });
     let mut metas: BTreeSet<&str> = defs.iter().map(|d| d.meta_def.as_str()).collect();
     // Custom resources carry the standard ObjectMeta when the spec has it.

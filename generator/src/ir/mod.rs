@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod build;
+pub mod features;
 pub mod filter;
 pub mod names;
 pub mod sensors;

@@ -453,1080 +453,2126 @@ pub struct ReadCoreV1NamespacedPodLogQuery {
 /// Every action, sorted by name: find one with [`crate::runtime::actions::find`].
 #[cfg(feature = "actions")]
 pub static REGISTRY: &[&crate::runtime::actions::Action] = &[
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::CREATE_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::CREATE_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::CREATE_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::CREATE_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::CREATE_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::CREATE_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::CREATE_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::CREATE_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::CREATE_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::CREATE_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::CREATE_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::CREATE_APIREGISTRATION_V1_API_SERVICE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::CREATE_APPS_V1_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::CREATE_APPS_V1_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::CREATE_APPS_V1_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::CREATE_APPS_V1_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::CREATE_APPS_V1_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "authentication-v1")]
     &crate::actions::authentication::v1::self_subject_reviews::CREATE_AUTHENTICATION_V1_SELF_SUBJECT_REVIEW,
+    #[cfg(feature = "authentication-v1")]
     &crate::actions::authentication::v1::token_reviews::CREATE_AUTHENTICATION_V1_TOKEN_REVIEW,
+    #[cfg(feature = "authorization-v1")]
     &crate::actions::authorization::v1::local_subject_access_reviews::CREATE_AUTHORIZATION_V1_NAMESPACED_LOCAL_SUBJECT_ACCESS_REVIEW,
+    #[cfg(feature = "authorization-v1")]
     &crate::actions::authorization::v1::self_subject_access_reviews::CREATE_AUTHORIZATION_V1_SELF_SUBJECT_ACCESS_REVIEW,
+    #[cfg(feature = "authorization-v1")]
     &crate::actions::authorization::v1::self_subject_rules_reviews::CREATE_AUTHORIZATION_V1_SELF_SUBJECT_RULES_REVIEW,
+    #[cfg(feature = "authorization-v1")]
     &crate::actions::authorization::v1::subject_access_reviews::CREATE_AUTHORIZATION_V1_SUBJECT_ACCESS_REVIEW,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::CREATE_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::CREATE_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::CREATE_BATCH_V1_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::CREATE_BATCH_V1_NAMESPACED_JOB,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::CREATE_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::CREATE_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::CREATE_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::CREATE_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::CREATE_COORDINATION_V1_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::CREATE_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::CREATE_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::CREATE_CORE_V1_NAMESPACE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::bindings::CREATE_CORE_V1_NAMESPACED_BINDING,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::CREATE_CORE_V1_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::CREATE_CORE_V1_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::CREATE_CORE_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::CREATE_CORE_V1_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::CREATE_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::CREATE_CORE_V1_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::CREATE_CORE_V1_NAMESPACED_POD_BINDING,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::CREATE_CORE_V1_NAMESPACED_POD_EVICTION,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::CREATE_CORE_V1_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::CREATE_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::CREATE_CORE_V1_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::CREATE_CORE_V1_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::CREATE_CORE_V1_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::CREATE_CORE_V1_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::CREATE_CORE_V1_NAMESPACED_SERVICE_ACCOUNT_TOKEN,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::CREATE_CORE_V1_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::CREATE_CORE_V1_PERSISTENT_VOLUME,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::CREATE_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::CREATE_EVENTS_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::CREATE_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::CREATE_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::CREATE_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::CREATE_NETWORKING_V1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::CREATE_NETWORKING_V1_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::CREATE_NETWORKING_V1_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::CREATE_NETWORKING_V1_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::CREATE_NETWORKING_V1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::CREATE_NETWORKING_V1BETA1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::CREATE_NETWORKING_V1BETA1_SERVICE_CIDR,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::CREATE_NODE_V1_RUNTIME_CLASS,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::CREATE_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::CREATE_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::CREATE_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::CREATE_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::CREATE_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::CREATE_RESOURCE_V1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::CREATE_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::CREATE_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::CREATE_RESOURCE_V1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::CREATE_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::CREATE_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::CREATE_RESOURCE_V1BETA1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::CREATE_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::CREATE_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::CREATE_RESOURCE_V1BETA1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::CREATE_RESOURCE_V1BETA2_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::CREATE_RESOURCE_V1BETA2_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::CREATE_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::CREATE_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::CREATE_RESOURCE_V1BETA2_RESOURCE_SLICE,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::CREATE_SCHEDULING_V1_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::CREATE_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::CREATE_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::CREATE_STORAGE_V1_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::CREATE_STORAGE_V1_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::CREATE_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::CREATE_STORAGE_V1_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::CREATE_STORAGE_V1_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::CREATE_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::CREATE_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::CREATE_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1_COLLECTION_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1_COLLECTION_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::DELETE_ADMISSIONREGISTRATION_V1_COLLECTION_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1_COLLECTION_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1_COLLECTION_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::DELETE_ADMISSIONREGISTRATION_V1_COLLECTION_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::DELETE_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::DELETE_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1ALPHA1_COLLECTION_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1ALPHA1_COLLECTION_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1BETA1_COLLECTION_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1BETA1_COLLECTION_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::DELETE_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::DELETE_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::DELETE_APIEXTENSIONS_V1_COLLECTION_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::DELETE_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::DELETE_APIREGISTRATION_V1_API_SERVICE,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::DELETE_APIREGISTRATION_V1_COLLECTION_API_SERVICE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::DELETE_APPS_V1_COLLECTION_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::DELETE_APPS_V1_COLLECTION_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::DELETE_APPS_V1_COLLECTION_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::DELETE_APPS_V1_COLLECTION_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::DELETE_APPS_V1_COLLECTION_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::DELETE_APPS_V1_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::DELETE_APPS_V1_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::DELETE_APPS_V1_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::DELETE_APPS_V1_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::DELETE_APPS_V1_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::DELETE_AUTOSCALING_V1_COLLECTION_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::DELETE_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::DELETE_AUTOSCALING_V2_COLLECTION_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::DELETE_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::DELETE_BATCH_V1_COLLECTION_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::DELETE_BATCH_V1_COLLECTION_NAMESPACED_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::DELETE_BATCH_V1_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::DELETE_BATCH_V1_NAMESPACED_JOB,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::DELETE_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::DELETE_CERTIFICATES_V1_COLLECTION_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::DELETE_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::DELETE_CERTIFICATES_V1ALPHA1_COLLECTION_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::DELETE_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::DELETE_CERTIFICATES_V1BETA1_COLLECTION_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::DELETE_CERTIFICATES_V1BETA1_COLLECTION_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::DELETE_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::DELETE_COORDINATION_V1_COLLECTION_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::DELETE_COORDINATION_V1_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::DELETE_COORDINATION_V1ALPHA2_COLLECTION_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::DELETE_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::DELETE_COORDINATION_V1BETA1_COLLECTION_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::DELETE_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::DELETE_CORE_V1_COLLECTION_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::DELETE_CORE_V1_COLLECTION_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::DELETE_CORE_V1_COLLECTION_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::DELETE_CORE_V1_COLLECTION_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::DELETE_CORE_V1_COLLECTION_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::DELETE_CORE_V1_COLLECTION_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::DELETE_CORE_V1_COLLECTION_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::DELETE_CORE_V1_COLLECTION_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::DELETE_CORE_V1_COLLECTION_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::DELETE_CORE_V1_COLLECTION_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::DELETE_CORE_V1_COLLECTION_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::DELETE_CORE_V1_COLLECTION_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::DELETE_CORE_V1_COLLECTION_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::DELETE_CORE_V1_COLLECTION_PERSISTENT_VOLUME,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::DELETE_CORE_V1_NAMESPACE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::DELETE_CORE_V1_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::DELETE_CORE_V1_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::DELETE_CORE_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::DELETE_CORE_V1_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::DELETE_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::DELETE_CORE_V1_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::DELETE_CORE_V1_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::DELETE_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::DELETE_CORE_V1_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::DELETE_CORE_V1_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::DELETE_CORE_V1_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::DELETE_CORE_V1_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::DELETE_CORE_V1_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::DELETE_CORE_V1_PERSISTENT_VOLUME,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::DELETE_DISCOVERY_V1_COLLECTION_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::DELETE_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::DELETE_EVENTS_V1_COLLECTION_NAMESPACED_EVENT,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::DELETE_EVENTS_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::DELETE_FLOWCONTROL_APISERVER_V1_COLLECTION_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::DELETE_FLOWCONTROL_APISERVER_V1_COLLECTION_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::DELETE_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::DELETE_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::DELETE_INTERNAL_APISERVER_V1ALPHA1_COLLECTION_STORAGE_VERSION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::DELETE_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::DELETE_NETWORKING_V1_COLLECTION_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::DELETE_NETWORKING_V1_COLLECTION_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::DELETE_NETWORKING_V1_COLLECTION_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::DELETE_NETWORKING_V1_COLLECTION_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::DELETE_NETWORKING_V1_COLLECTION_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::DELETE_NETWORKING_V1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::DELETE_NETWORKING_V1_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::DELETE_NETWORKING_V1_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::DELETE_NETWORKING_V1_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::DELETE_NETWORKING_V1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::DELETE_NETWORKING_V1BETA1_COLLECTION_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::DELETE_NETWORKING_V1BETA1_COLLECTION_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::DELETE_NETWORKING_V1BETA1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::DELETE_NETWORKING_V1BETA1_SERVICE_CIDR,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::DELETE_NODE_V1_COLLECTION_RUNTIME_CLASS,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::DELETE_NODE_V1_RUNTIME_CLASS,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::DELETE_POLICY_V1_COLLECTION_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::DELETE_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::DELETE_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::DELETE_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::DELETE_RBAC_AUTHORIZATION_V1_COLLECTION_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::DELETE_RBAC_AUTHORIZATION_V1_COLLECTION_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::DELETE_RBAC_AUTHORIZATION_V1_COLLECTION_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::DELETE_RBAC_AUTHORIZATION_V1_COLLECTION_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::DELETE_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::DELETE_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::DELETE_RESOURCE_V1_COLLECTION_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::DELETE_RESOURCE_V1_COLLECTION_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::DELETE_RESOURCE_V1_COLLECTION_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::DELETE_RESOURCE_V1_COLLECTION_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::DELETE_RESOURCE_V1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::DELETE_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::DELETE_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::DELETE_RESOURCE_V1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::DELETE_RESOURCE_V1ALPHA3_COLLECTION_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::DELETE_RESOURCE_V1ALPHA3_COLLECTION_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::DELETE_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::DELETE_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::DELETE_RESOURCE_V1BETA1_COLLECTION_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::DELETE_RESOURCE_V1BETA1_COLLECTION_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::DELETE_RESOURCE_V1BETA1_COLLECTION_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::DELETE_RESOURCE_V1BETA1_COLLECTION_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::DELETE_RESOURCE_V1BETA1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::DELETE_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::DELETE_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::DELETE_RESOURCE_V1BETA1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::DELETE_RESOURCE_V1BETA2_COLLECTION_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::DELETE_RESOURCE_V1BETA2_COLLECTION_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::DELETE_RESOURCE_V1BETA2_COLLECTION_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::DELETE_RESOURCE_V1BETA2_COLLECTION_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::DELETE_RESOURCE_V1BETA2_COLLECTION_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::DELETE_RESOURCE_V1BETA2_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::DELETE_RESOURCE_V1BETA2_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::DELETE_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::DELETE_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::DELETE_RESOURCE_V1BETA2_RESOURCE_SLICE,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::DELETE_SCHEDULING_V1_COLLECTION_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::DELETE_SCHEDULING_V1_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::DELETE_SCHEDULING_V1ALPHA2_COLLECTION_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::DELETE_SCHEDULING_V1ALPHA2_COLLECTION_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::DELETE_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::DELETE_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::DELETE_STORAGE_V1_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::DELETE_STORAGE_V1_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::DELETE_STORAGE_V1_COLLECTION_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::DELETE_STORAGE_V1_COLLECTION_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::DELETE_STORAGE_V1_COLLECTION_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::DELETE_STORAGE_V1_COLLECTION_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::DELETE_STORAGE_V1_COLLECTION_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::DELETE_STORAGE_V1_COLLECTION_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::DELETE_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::DELETE_STORAGE_V1_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::DELETE_STORAGE_V1_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::DELETE_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::DELETE_STORAGE_V1BETA1_COLLECTION_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::DELETE_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::DELETE_STORAGEMIGRATION_V1BETA1_COLLECTION_STORAGE_VERSION_MIGRATION,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::DELETE_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
     &crate::actions::GET_API_VERSIONS,
     &crate::actions::admissionregistration::GET_ADMISSIONREGISTRATION_API_GROUP,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::GET_ADMISSIONREGISTRATION_V1_API_RESOURCES,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::GET_ADMISSIONREGISTRATION_V1ALPHA1_API_RESOURCES,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::GET_ADMISSIONREGISTRATION_V1BETA1_API_RESOURCES,
     &crate::actions::apiextensions::GET_APIEXTENSIONS_API_GROUP,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::GET_APIEXTENSIONS_V1_API_RESOURCES,
     &crate::actions::apiregistration::GET_APIREGISTRATION_API_GROUP,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::GET_APIREGISTRATION_V1_API_RESOURCES,
     &crate::actions::apps::GET_APPS_API_GROUP,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::GET_APPS_V1_API_RESOURCES,
     &crate::actions::authentication::GET_AUTHENTICATION_API_GROUP,
+    #[cfg(feature = "authentication-v1")]
     &crate::actions::authentication::v1::GET_AUTHENTICATION_V1_API_RESOURCES,
     &crate::actions::authorization::GET_AUTHORIZATION_API_GROUP,
+    #[cfg(feature = "authorization-v1")]
     &crate::actions::authorization::v1::GET_AUTHORIZATION_V1_API_RESOURCES,
     &crate::actions::autoscaling::GET_AUTOSCALING_API_GROUP,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::GET_AUTOSCALING_V1_API_RESOURCES,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::GET_AUTOSCALING_V2_API_RESOURCES,
     &crate::actions::batch::GET_BATCH_API_GROUP,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::GET_BATCH_V1_API_RESOURCES,
     &crate::actions::certificates::GET_CERTIFICATES_API_GROUP,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::GET_CERTIFICATES_V1_API_RESOURCES,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::GET_CERTIFICATES_V1ALPHA1_API_RESOURCES,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::GET_CERTIFICATES_V1BETA1_API_RESOURCES,
     &crate::actions::GET_CODE_VERSION,
     &crate::actions::coordination::GET_COORDINATION_API_GROUP,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::GET_COORDINATION_V1_API_RESOURCES,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::GET_COORDINATION_V1ALPHA2_API_RESOURCES,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::GET_COORDINATION_V1BETA1_API_RESOURCES,
     &crate::actions::core::GET_CORE_API_VERSIONS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::GET_CORE_V1_API_RESOURCES,
     &crate::actions::discovery::GET_DISCOVERY_API_GROUP,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::GET_DISCOVERY_V1_API_RESOURCES,
     &crate::actions::events::GET_EVENTS_API_GROUP,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::GET_EVENTS_V1_API_RESOURCES,
     &crate::actions::flowcontrol::GET_FLOWCONTROL_APISERVER_API_GROUP,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::GET_FLOWCONTROL_APISERVER_V1_API_RESOURCES,
     &crate::actions::internal::GET_INTERNAL_APISERVER_API_GROUP,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::GET_INTERNAL_APISERVER_V1ALPHA1_API_RESOURCES,
     &crate::actions::networking::GET_NETWORKING_API_GROUP,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::GET_NETWORKING_V1_API_RESOURCES,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::GET_NETWORKING_V1BETA1_API_RESOURCES,
     &crate::actions::node::GET_NODE_API_GROUP,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::GET_NODE_V1_API_RESOURCES,
     &crate::actions::policy::GET_POLICY_API_GROUP,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::GET_POLICY_V1_API_RESOURCES,
     &crate::actions::rbac::GET_RBAC_AUTHORIZATION_API_GROUP,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::GET_RBAC_AUTHORIZATION_V1_API_RESOURCES,
     &crate::actions::resource::GET_RESOURCE_API_GROUP,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::GET_RESOURCE_V1_API_RESOURCES,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::GET_RESOURCE_V1ALPHA3_API_RESOURCES,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::GET_RESOURCE_V1BETA1_API_RESOURCES,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::GET_RESOURCE_V1BETA2_API_RESOURCES,
     &crate::actions::scheduling::GET_SCHEDULING_API_GROUP,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::GET_SCHEDULING_V1_API_RESOURCES,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::GET_SCHEDULING_V1ALPHA2_API_RESOURCES,
     &crate::actions::GET_SERVICE_ACCOUNT_ISSUER_OPEN_ID_CONFIGURATION,
     &crate::actions::GET_SERVICE_ACCOUNT_ISSUER_OPEN_ID_KEYSET,
     &crate::actions::storage::GET_STORAGE_API_GROUP,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::GET_STORAGE_V1_API_RESOURCES,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::GET_STORAGE_V1BETA1_API_RESOURCES,
     &crate::actions::storagemigration::GET_STORAGEMIGRATION_API_GROUP,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::GET_STORAGEMIGRATION_V1BETA1_API_RESOURCES,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::LIST_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::LIST_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::LIST_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::LIST_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::LIST_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::LIST_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::LIST_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::LIST_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::LIST_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::LIST_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::LIST_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::LIST_APIREGISTRATION_V1_API_SERVICE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::LIST_APPS_V1_CONTROLLER_REVISION_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::LIST_APPS_V1_DAEMON_SET_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::LIST_APPS_V1_DEPLOYMENT_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::LIST_APPS_V1_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::LIST_APPS_V1_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::LIST_APPS_V1_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::LIST_APPS_V1_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::LIST_APPS_V1_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::LIST_APPS_V1_REPLICA_SET_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::LIST_APPS_V1_STATEFUL_SET_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::LIST_AUTOSCALING_V1_HORIZONTAL_POD_AUTOSCALER_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::LIST_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::LIST_AUTOSCALING_V2_HORIZONTAL_POD_AUTOSCALER_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::LIST_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::LIST_BATCH_V1_CRON_JOB_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::LIST_BATCH_V1_JOB_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::LIST_BATCH_V1_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::LIST_BATCH_V1_NAMESPACED_JOB,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::LIST_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::LIST_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::LIST_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::LIST_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::LIST_CERTIFICATES_V1BETA1_POD_CERTIFICATE_REQUEST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::LIST_COORDINATION_V1_LEASE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::LIST_COORDINATION_V1_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::LIST_COORDINATION_V1ALPHA2_LEASE_CANDIDATE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::LIST_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::LIST_COORDINATION_V1BETA1_LEASE_CANDIDATE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::LIST_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::component_statuses::LIST_CORE_V1_COMPONENT_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::LIST_CORE_V1_CONFIG_MAP_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::LIST_CORE_V1_ENDPOINTS_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::LIST_CORE_V1_EVENT_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::LIST_CORE_V1_LIMIT_RANGE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::LIST_CORE_V1_NAMESPACE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::LIST_CORE_V1_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::LIST_CORE_V1_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::LIST_CORE_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::LIST_CORE_V1_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::LIST_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::LIST_CORE_V1_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::LIST_CORE_V1_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::LIST_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::LIST_CORE_V1_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::LIST_CORE_V1_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::LIST_CORE_V1_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::LIST_CORE_V1_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::LIST_CORE_V1_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::LIST_CORE_V1_PERSISTENT_VOLUME,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::LIST_CORE_V1_PERSISTENT_VOLUME_CLAIM_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::LIST_CORE_V1_POD_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::LIST_CORE_V1_POD_TEMPLATE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::LIST_CORE_V1_REPLICATION_CONTROLLER_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::LIST_CORE_V1_RESOURCE_QUOTA_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::LIST_CORE_V1_SECRET_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::LIST_CORE_V1_SERVICE_ACCOUNT_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::LIST_CORE_V1_SERVICE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::LIST_DISCOVERY_V1_ENDPOINT_SLICE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::LIST_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::LIST_EVENTS_V1_EVENT_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::LIST_EVENTS_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::LIST_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::LIST_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::LIST_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::LIST_NETWORKING_V1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::LIST_NETWORKING_V1_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::LIST_NETWORKING_V1_INGRESS_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::LIST_NETWORKING_V1_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::LIST_NETWORKING_V1_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::LIST_NETWORKING_V1_NETWORK_POLICY_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::LIST_NETWORKING_V1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::LIST_NETWORKING_V1BETA1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::LIST_NETWORKING_V1BETA1_SERVICE_CIDR,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::LIST_NODE_V1_RUNTIME_CLASS,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::LIST_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::LIST_POLICY_V1_POD_DISRUPTION_BUDGET_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::LIST_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::LIST_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::LIST_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::LIST_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::LIST_RBAC_AUTHORIZATION_V1_ROLE_BINDING_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::LIST_RBAC_AUTHORIZATION_V1_ROLE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::LIST_RESOURCE_V1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::LIST_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::LIST_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::LIST_RESOURCE_V1_RESOURCE_CLAIM_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::LIST_RESOURCE_V1_RESOURCE_CLAIM_TEMPLATE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::LIST_RESOURCE_V1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::LIST_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::LIST_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::LIST_RESOURCE_V1BETA1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::LIST_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::LIST_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::LIST_RESOURCE_V1BETA1_RESOURCE_CLAIM_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::LIST_RESOURCE_V1BETA1_RESOURCE_CLAIM_TEMPLATE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::LIST_RESOURCE_V1BETA1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::LIST_RESOURCE_V1BETA2_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::LIST_RESOURCE_V1BETA2_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::LIST_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::LIST_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::LIST_RESOURCE_V1BETA2_RESOURCE_CLAIM_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::LIST_RESOURCE_V1BETA2_RESOURCE_CLAIM_TEMPLATE_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::LIST_RESOURCE_V1BETA2_RESOURCE_SLICE,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::LIST_SCHEDULING_V1_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::LIST_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::LIST_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::LIST_SCHEDULING_V1ALPHA2_POD_GROUP_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::LIST_SCHEDULING_V1ALPHA2_WORKLOAD_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::LIST_STORAGE_V1_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::LIST_STORAGE_V1_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::LIST_STORAGE_V1_CSI_STORAGE_CAPACITY_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::LIST_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::LIST_STORAGE_V1_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::LIST_STORAGE_V1_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::LIST_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::LIST_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::LIST_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
     &crate::actions::LOG_FILE_HANDLER,
     &crate::actions::LOG_FILE_LIST_HANDLER,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::PATCH_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::PATCH_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::PATCH_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::PATCH_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::PATCH_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::PATCH_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_STATUS,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::PATCH_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::PATCH_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::PATCH_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::PATCH_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::PATCH_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::PATCH_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::PATCH_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION_STATUS,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::PATCH_APIREGISTRATION_V1_API_SERVICE,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::PATCH_APIREGISTRATION_V1_API_SERVICE_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::PATCH_APPS_V1_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::PATCH_APPS_V1_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::PATCH_APPS_V1_NAMESPACED_DAEMON_SET_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::PATCH_APPS_V1_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::PATCH_APPS_V1_NAMESPACED_DEPLOYMENT_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::PATCH_APPS_V1_NAMESPACED_DEPLOYMENT_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::PATCH_APPS_V1_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::PATCH_APPS_V1_NAMESPACED_REPLICA_SET_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::PATCH_APPS_V1_NAMESPACED_REPLICA_SET_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::PATCH_APPS_V1_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::PATCH_APPS_V1_NAMESPACED_STATEFUL_SET_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::PATCH_APPS_V1_NAMESPACED_STATEFUL_SET_STATUS,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::PATCH_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::PATCH_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_STATUS,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::PATCH_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::PATCH_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_STATUS,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::PATCH_BATCH_V1_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::PATCH_BATCH_V1_NAMESPACED_CRON_JOB_STATUS,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::PATCH_BATCH_V1_NAMESPACED_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::PATCH_BATCH_V1_NAMESPACED_JOB_STATUS,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::PATCH_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::PATCH_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST_APPROVAL,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::PATCH_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST_STATUS,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::PATCH_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::PATCH_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::PATCH_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::PATCH_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST_STATUS,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::PATCH_COORDINATION_V1_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::PATCH_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::PATCH_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::PATCH_CORE_V1_NAMESPACE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::PATCH_CORE_V1_NAMESPACE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::PATCH_CORE_V1_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::PATCH_CORE_V1_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::PATCH_CORE_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::PATCH_CORE_V1_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::PATCH_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::PATCH_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::PATCH_CORE_V1_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::PATCH_CORE_V1_NAMESPACED_POD_EPHEMERALCONTAINERS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::PATCH_CORE_V1_NAMESPACED_POD_RESIZE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::PATCH_CORE_V1_NAMESPACED_POD_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::PATCH_CORE_V1_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::PATCH_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::PATCH_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER_SCALE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::PATCH_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::PATCH_CORE_V1_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::PATCH_CORE_V1_NAMESPACED_RESOURCE_QUOTA_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::PATCH_CORE_V1_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::PATCH_CORE_V1_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::PATCH_CORE_V1_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::PATCH_CORE_V1_NAMESPACED_SERVICE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::PATCH_CORE_V1_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::PATCH_CORE_V1_NODE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::PATCH_CORE_V1_PERSISTENT_VOLUME,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::PATCH_CORE_V1_PERSISTENT_VOLUME_STATUS,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::PATCH_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::PATCH_EVENTS_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::PATCH_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::PATCH_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA_STATUS,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::PATCH_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::PATCH_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION_STATUS,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::PATCH_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::PATCH_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION_STATUS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::PATCH_NETWORKING_V1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::PATCH_NETWORKING_V1_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::PATCH_NETWORKING_V1_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::PATCH_NETWORKING_V1_NAMESPACED_INGRESS_STATUS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::PATCH_NETWORKING_V1_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::PATCH_NETWORKING_V1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::PATCH_NETWORKING_V1_SERVICE_CIDR_STATUS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::PATCH_NETWORKING_V1BETA1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::PATCH_NETWORKING_V1BETA1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::PATCH_NETWORKING_V1BETA1_SERVICE_CIDR_STATUS,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::PATCH_NODE_V1_RUNTIME_CLASS,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::PATCH_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::PATCH_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET_STATUS,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::PATCH_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::PATCH_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::PATCH_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::PATCH_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::PATCH_RESOURCE_V1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::PATCH_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::PATCH_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::PATCH_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::PATCH_RESOURCE_V1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::PATCH_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::PATCH_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE_STATUS,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::PATCH_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::PATCH_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST_STATUS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::PATCH_RESOURCE_V1BETA1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::PATCH_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::PATCH_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::PATCH_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::PATCH_RESOURCE_V1BETA1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::PATCH_RESOURCE_V1BETA2_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::PATCH_RESOURCE_V1BETA2_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::PATCH_RESOURCE_V1BETA2_DEVICE_TAINT_RULE_STATUS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::PATCH_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::PATCH_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::PATCH_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::PATCH_RESOURCE_V1BETA2_RESOURCE_SLICE,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::PATCH_SCHEDULING_V1_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::PATCH_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::PATCH_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP_STATUS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::PATCH_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::PATCH_STORAGE_V1_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::PATCH_STORAGE_V1_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::PATCH_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::PATCH_STORAGE_V1_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::PATCH_STORAGE_V1_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::PATCH_STORAGE_V1_VOLUME_ATTACHMENT_STATUS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::PATCH_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::PATCH_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::PATCH_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::PATCH_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION_STATUS,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::READ_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::READ_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::READ_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::READ_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::READ_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::READ_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_STATUS,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::READ_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::READ_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::READ_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::READ_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::READ_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::READ_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::READ_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION_STATUS,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::READ_APIREGISTRATION_V1_API_SERVICE,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::READ_APIREGISTRATION_V1_API_SERVICE_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::READ_APPS_V1_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::READ_APPS_V1_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::READ_APPS_V1_NAMESPACED_DAEMON_SET_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::READ_APPS_V1_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::READ_APPS_V1_NAMESPACED_DEPLOYMENT_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::READ_APPS_V1_NAMESPACED_DEPLOYMENT_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::READ_APPS_V1_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::READ_APPS_V1_NAMESPACED_REPLICA_SET_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::READ_APPS_V1_NAMESPACED_REPLICA_SET_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::READ_APPS_V1_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::READ_APPS_V1_NAMESPACED_STATEFUL_SET_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::READ_APPS_V1_NAMESPACED_STATEFUL_SET_STATUS,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::READ_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::READ_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_STATUS,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::READ_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::READ_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_STATUS,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::READ_BATCH_V1_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::READ_BATCH_V1_NAMESPACED_CRON_JOB_STATUS,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::READ_BATCH_V1_NAMESPACED_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::READ_BATCH_V1_NAMESPACED_JOB_STATUS,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::READ_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::READ_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST_APPROVAL,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::READ_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST_STATUS,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::READ_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::READ_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::READ_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::READ_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST_STATUS,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::READ_COORDINATION_V1_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::READ_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::READ_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::component_statuses::READ_CORE_V1_COMPONENT_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::READ_CORE_V1_NAMESPACE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::READ_CORE_V1_NAMESPACE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::READ_CORE_V1_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::READ_CORE_V1_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::READ_CORE_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::READ_CORE_V1_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::READ_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::READ_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::READ_CORE_V1_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::READ_CORE_V1_NAMESPACED_POD_EPHEMERALCONTAINERS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::READ_CORE_V1_NAMESPACED_POD_LOG,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::READ_CORE_V1_NAMESPACED_POD_RESIZE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::READ_CORE_V1_NAMESPACED_POD_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::READ_CORE_V1_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::READ_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::READ_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER_SCALE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::READ_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::READ_CORE_V1_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::READ_CORE_V1_NAMESPACED_RESOURCE_QUOTA_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::READ_CORE_V1_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::READ_CORE_V1_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::READ_CORE_V1_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::READ_CORE_V1_NAMESPACED_SERVICE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::READ_CORE_V1_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::READ_CORE_V1_NODE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::READ_CORE_V1_PERSISTENT_VOLUME,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::READ_CORE_V1_PERSISTENT_VOLUME_STATUS,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::READ_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::READ_EVENTS_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::READ_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::READ_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA_STATUS,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::READ_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::READ_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION_STATUS,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::READ_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::READ_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION_STATUS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::READ_NETWORKING_V1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::READ_NETWORKING_V1_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::READ_NETWORKING_V1_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::READ_NETWORKING_V1_NAMESPACED_INGRESS_STATUS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::READ_NETWORKING_V1_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::READ_NETWORKING_V1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::READ_NETWORKING_V1_SERVICE_CIDR_STATUS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::READ_NETWORKING_V1BETA1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::READ_NETWORKING_V1BETA1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::READ_NETWORKING_V1BETA1_SERVICE_CIDR_STATUS,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::READ_NODE_V1_RUNTIME_CLASS,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::READ_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::READ_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET_STATUS,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::READ_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::READ_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::READ_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::READ_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::READ_RESOURCE_V1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::READ_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::READ_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::READ_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::READ_RESOURCE_V1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::READ_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::READ_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE_STATUS,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::READ_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::READ_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST_STATUS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::READ_RESOURCE_V1BETA1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::READ_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::READ_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::READ_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::READ_RESOURCE_V1BETA1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::READ_RESOURCE_V1BETA2_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::READ_RESOURCE_V1BETA2_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::READ_RESOURCE_V1BETA2_DEVICE_TAINT_RULE_STATUS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::READ_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::READ_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::READ_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::READ_RESOURCE_V1BETA2_RESOURCE_SLICE,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::READ_SCHEDULING_V1_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::READ_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::READ_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP_STATUS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::READ_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::READ_STORAGE_V1_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::READ_STORAGE_V1_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::READ_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::READ_STORAGE_V1_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::READ_STORAGE_V1_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::READ_STORAGE_V1_VOLUME_ATTACHMENT_STATUS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::READ_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::READ_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::READ_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::READ_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION_STATUS,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::REPLACE_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::REPLACE_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::REPLACE_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::REPLACE_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::REPLACE_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::REPLACE_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_STATUS,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::REPLACE_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::REPLACE_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::REPLACE_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::REPLACE_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::REPLACE_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::REPLACE_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::REPLACE_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION_STATUS,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::REPLACE_APIREGISTRATION_V1_API_SERVICE,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::REPLACE_APIREGISTRATION_V1_API_SERVICE_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::REPLACE_APPS_V1_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::REPLACE_APPS_V1_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::REPLACE_APPS_V1_NAMESPACED_DAEMON_SET_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::REPLACE_APPS_V1_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::REPLACE_APPS_V1_NAMESPACED_DEPLOYMENT_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::REPLACE_APPS_V1_NAMESPACED_DEPLOYMENT_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::REPLACE_APPS_V1_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::REPLACE_APPS_V1_NAMESPACED_REPLICA_SET_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::REPLACE_APPS_V1_NAMESPACED_REPLICA_SET_STATUS,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::REPLACE_APPS_V1_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::REPLACE_APPS_V1_NAMESPACED_STATEFUL_SET_SCALE,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::REPLACE_APPS_V1_NAMESPACED_STATEFUL_SET_STATUS,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::REPLACE_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::REPLACE_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_STATUS,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::REPLACE_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::REPLACE_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_STATUS,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::REPLACE_BATCH_V1_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::REPLACE_BATCH_V1_NAMESPACED_CRON_JOB_STATUS,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::REPLACE_BATCH_V1_NAMESPACED_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::REPLACE_BATCH_V1_NAMESPACED_JOB_STATUS,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::REPLACE_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::REPLACE_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST_APPROVAL,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::REPLACE_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST_STATUS,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::REPLACE_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::REPLACE_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::REPLACE_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::REPLACE_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST_STATUS,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::REPLACE_COORDINATION_V1_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::REPLACE_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::REPLACE_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::REPLACE_CORE_V1_NAMESPACE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::REPLACE_CORE_V1_NAMESPACE_FINALIZE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::REPLACE_CORE_V1_NAMESPACE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::REPLACE_CORE_V1_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::REPLACE_CORE_V1_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::REPLACE_CORE_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::REPLACE_CORE_V1_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::REPLACE_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::REPLACE_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::REPLACE_CORE_V1_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::REPLACE_CORE_V1_NAMESPACED_POD_EPHEMERALCONTAINERS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::REPLACE_CORE_V1_NAMESPACED_POD_RESIZE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::REPLACE_CORE_V1_NAMESPACED_POD_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::REPLACE_CORE_V1_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::REPLACE_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::REPLACE_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER_SCALE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::REPLACE_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::REPLACE_CORE_V1_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::REPLACE_CORE_V1_NAMESPACED_RESOURCE_QUOTA_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::REPLACE_CORE_V1_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::REPLACE_CORE_V1_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::REPLACE_CORE_V1_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::REPLACE_CORE_V1_NAMESPACED_SERVICE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::REPLACE_CORE_V1_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::REPLACE_CORE_V1_NODE_STATUS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::REPLACE_CORE_V1_PERSISTENT_VOLUME,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::REPLACE_CORE_V1_PERSISTENT_VOLUME_STATUS,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::REPLACE_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::REPLACE_EVENTS_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::REPLACE_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::REPLACE_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA_STATUS,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::REPLACE_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::REPLACE_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION_STATUS,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::REPLACE_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::REPLACE_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION_STATUS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::REPLACE_NETWORKING_V1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::REPLACE_NETWORKING_V1_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::REPLACE_NETWORKING_V1_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::REPLACE_NETWORKING_V1_NAMESPACED_INGRESS_STATUS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::REPLACE_NETWORKING_V1_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::REPLACE_NETWORKING_V1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::REPLACE_NETWORKING_V1_SERVICE_CIDR_STATUS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::REPLACE_NETWORKING_V1BETA1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::REPLACE_NETWORKING_V1BETA1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::REPLACE_NETWORKING_V1BETA1_SERVICE_CIDR_STATUS,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::REPLACE_NODE_V1_RUNTIME_CLASS,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::REPLACE_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::REPLACE_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET_STATUS,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::REPLACE_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::REPLACE_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::REPLACE_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::REPLACE_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::REPLACE_RESOURCE_V1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::REPLACE_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::REPLACE_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::REPLACE_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::REPLACE_RESOURCE_V1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::REPLACE_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::REPLACE_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE_STATUS,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::REPLACE_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::REPLACE_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST_STATUS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::REPLACE_RESOURCE_V1BETA1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::REPLACE_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::REPLACE_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::REPLACE_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::REPLACE_RESOURCE_V1BETA1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::REPLACE_RESOURCE_V1BETA2_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::REPLACE_RESOURCE_V1BETA2_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::REPLACE_RESOURCE_V1BETA2_DEVICE_TAINT_RULE_STATUS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::REPLACE_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::REPLACE_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_STATUS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::REPLACE_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::REPLACE_RESOURCE_V1BETA2_RESOURCE_SLICE,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::REPLACE_SCHEDULING_V1_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::REPLACE_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::REPLACE_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP_STATUS,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::REPLACE_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::REPLACE_STORAGE_V1_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::REPLACE_STORAGE_V1_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::REPLACE_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::REPLACE_STORAGE_V1_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::REPLACE_STORAGE_V1_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::REPLACE_STORAGE_V1_VOLUME_ATTACHMENT_STATUS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::REPLACE_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::REPLACE_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::REPLACE_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::REPLACE_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION_STATUS,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_BINDING_LIST,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1_MUTATING_ADMISSION_POLICY_LIST,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::WATCH_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::mutating_webhook_configurations::WATCH_ADMISSIONREGISTRATION_V1_MUTATING_WEBHOOK_CONFIGURATION_LIST,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_BINDING_LIST,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1_VALIDATING_ADMISSION_POLICY_LIST,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::WATCH_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION,
+    #[cfg(feature = "admissionregistration-v1")]
     &crate::actions::admissionregistration::v1::validating_webhook_configurations::WATCH_ADMISSIONREGISTRATION_V1_VALIDATING_WEBHOOK_CONFIGURATION_LIST,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_BINDING_LIST,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &crate::actions::admissionregistration::v1alpha1::mutating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1ALPHA1_MUTATING_ADMISSION_POLICY_LIST,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policy_bindings::WATCH_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_BINDING_LIST,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &crate::actions::admissionregistration::v1beta1::mutating_admission_policies::WATCH_ADMISSIONREGISTRATION_V1BETA1_MUTATING_ADMISSION_POLICY_LIST,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::WATCH_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION,
+    #[cfg(feature = "apiextensions-v1")]
     &crate::actions::apiextensions::v1::custom_resource_definitions::WATCH_APIEXTENSIONS_V1_CUSTOM_RESOURCE_DEFINITION_LIST,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::WATCH_APIREGISTRATION_V1_API_SERVICE,
+    #[cfg(feature = "apiregistration-v1")]
     &crate::actions::apiregistration::v1::api_services::WATCH_APIREGISTRATION_V1_API_SERVICE_LIST,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::WATCH_APPS_V1_CONTROLLER_REVISION_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::WATCH_APPS_V1_DAEMON_SET_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::WATCH_APPS_V1_DEPLOYMENT_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::WATCH_APPS_V1_NAMESPACED_CONTROLLER_REVISION,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::controller_revisions::WATCH_APPS_V1_NAMESPACED_CONTROLLER_REVISION_LIST,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::WATCH_APPS_V1_NAMESPACED_DAEMON_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::daemon_sets::WATCH_APPS_V1_NAMESPACED_DAEMON_SET_LIST,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::WATCH_APPS_V1_NAMESPACED_DEPLOYMENT,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::deployments::WATCH_APPS_V1_NAMESPACED_DEPLOYMENT_LIST,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::WATCH_APPS_V1_NAMESPACED_REPLICA_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::WATCH_APPS_V1_NAMESPACED_REPLICA_SET_LIST,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::WATCH_APPS_V1_NAMESPACED_STATEFUL_SET,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::WATCH_APPS_V1_NAMESPACED_STATEFUL_SET_LIST,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::replica_sets::WATCH_APPS_V1_REPLICA_SET_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "apps-v1")]
     &crate::actions::apps::v1::stateful_sets::WATCH_APPS_V1_STATEFUL_SET_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::WATCH_AUTOSCALING_V1_HORIZONTAL_POD_AUTOSCALER_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::WATCH_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v1")]
     &crate::actions::autoscaling::v1::horizontal_pod_autoscalers::WATCH_AUTOSCALING_V1_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_LIST,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::WATCH_AUTOSCALING_V2_HORIZONTAL_POD_AUTOSCALER_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::WATCH_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER,
+    #[cfg(feature = "autoscaling-v2")]
     &crate::actions::autoscaling::v2::horizontal_pod_autoscalers::WATCH_AUTOSCALING_V2_NAMESPACED_HORIZONTAL_POD_AUTOSCALER_LIST,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::WATCH_BATCH_V1_CRON_JOB_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::WATCH_BATCH_V1_JOB_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::WATCH_BATCH_V1_NAMESPACED_CRON_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::cron_jobs::WATCH_BATCH_V1_NAMESPACED_CRON_JOB_LIST,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::WATCH_BATCH_V1_NAMESPACED_JOB,
+    #[cfg(feature = "batch-v1")]
     &crate::actions::batch::v1::jobs::WATCH_BATCH_V1_NAMESPACED_JOB_LIST,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::WATCH_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST,
+    #[cfg(feature = "certificates-v1")]
     &crate::actions::certificates::v1::certificate_signing_requests::WATCH_CERTIFICATES_V1_CERTIFICATE_SIGNING_REQUEST_LIST,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::WATCH_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1alpha1")]
     &crate::actions::certificates::v1alpha1::cluster_trust_bundles::WATCH_CERTIFICATES_V1ALPHA1_CLUSTER_TRUST_BUNDLE_LIST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::WATCH_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::cluster_trust_bundles::WATCH_CERTIFICATES_V1BETA1_CLUSTER_TRUST_BUNDLE_LIST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::WATCH_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::WATCH_CERTIFICATES_V1BETA1_NAMESPACED_POD_CERTIFICATE_REQUEST_LIST,
+    #[cfg(feature = "certificates-v1beta1")]
     &crate::actions::certificates::v1beta1::pod_certificate_requests::WATCH_CERTIFICATES_V1BETA1_POD_CERTIFICATE_REQUEST_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::WATCH_COORDINATION_V1_LEASE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::WATCH_COORDINATION_V1_NAMESPACED_LEASE,
+    #[cfg(feature = "coordination-v1")]
     &crate::actions::coordination::v1::leases::WATCH_COORDINATION_V1_NAMESPACED_LEASE_LIST,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::WATCH_COORDINATION_V1ALPHA2_LEASE_CANDIDATE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::WATCH_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1alpha2")]
     &crate::actions::coordination::v1alpha2::lease_candidates::WATCH_COORDINATION_V1ALPHA2_NAMESPACED_LEASE_CANDIDATE_LIST,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::WATCH_COORDINATION_V1BETA1_LEASE_CANDIDATE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::WATCH_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE,
+    #[cfg(feature = "coordination-v1beta1")]
     &crate::actions::coordination::v1beta1::lease_candidates::WATCH_COORDINATION_V1BETA1_NAMESPACED_LEASE_CANDIDATE_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::WATCH_CORE_V1_CONFIG_MAP_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::WATCH_CORE_V1_ENDPOINTS_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::WATCH_CORE_V1_EVENT_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::WATCH_CORE_V1_LIMIT_RANGE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::WATCH_CORE_V1_NAMESPACE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::namespaces::WATCH_CORE_V1_NAMESPACE_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::WATCH_CORE_V1_NAMESPACED_CONFIG_MAP,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::config_maps::WATCH_CORE_V1_NAMESPACED_CONFIG_MAP_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::WATCH_CORE_V1_NAMESPACED_ENDPOINTS,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::endpoints::WATCH_CORE_V1_NAMESPACED_ENDPOINTS_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::WATCH_CORE_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::events::WATCH_CORE_V1_NAMESPACED_EVENT_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::WATCH_CORE_V1_NAMESPACED_LIMIT_RANGE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::limit_ranges::WATCH_CORE_V1_NAMESPACED_LIMIT_RANGE_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::WATCH_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::WATCH_CORE_V1_NAMESPACED_PERSISTENT_VOLUME_CLAIM_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::WATCH_CORE_V1_NAMESPACED_POD,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::WATCH_CORE_V1_NAMESPACED_POD_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::WATCH_CORE_V1_NAMESPACED_POD_TEMPLATE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::WATCH_CORE_V1_NAMESPACED_POD_TEMPLATE_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::WATCH_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::WATCH_CORE_V1_NAMESPACED_REPLICATION_CONTROLLER_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::WATCH_CORE_V1_NAMESPACED_RESOURCE_QUOTA,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::WATCH_CORE_V1_NAMESPACED_RESOURCE_QUOTA_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::WATCH_CORE_V1_NAMESPACED_SECRET,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::WATCH_CORE_V1_NAMESPACED_SECRET_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::WATCH_CORE_V1_NAMESPACED_SERVICE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::WATCH_CORE_V1_NAMESPACED_SERVICE_ACCOUNT,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::WATCH_CORE_V1_NAMESPACED_SERVICE_ACCOUNT_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::WATCH_CORE_V1_NAMESPACED_SERVICE_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::WATCH_CORE_V1_NODE,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::nodes::WATCH_CORE_V1_NODE_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::WATCH_CORE_V1_PERSISTENT_VOLUME,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volume_claims::WATCH_CORE_V1_PERSISTENT_VOLUME_CLAIM_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::persistent_volumes::WATCH_CORE_V1_PERSISTENT_VOLUME_LIST,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pods::WATCH_CORE_V1_POD_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::pod_templates::WATCH_CORE_V1_POD_TEMPLATE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::replication_controllers::WATCH_CORE_V1_REPLICATION_CONTROLLER_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::resource_quotas::WATCH_CORE_V1_RESOURCE_QUOTA_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::secrets::WATCH_CORE_V1_SECRET_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::service_accounts::WATCH_CORE_V1_SERVICE_ACCOUNT_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "core-v1")]
     &crate::actions::core::v1::services::WATCH_CORE_V1_SERVICE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::WATCH_DISCOVERY_V1_ENDPOINT_SLICE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::WATCH_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE,
+    #[cfg(feature = "discovery-v1")]
     &crate::actions::discovery::v1::endpoint_slices::WATCH_DISCOVERY_V1_NAMESPACED_ENDPOINT_SLICE_LIST,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::WATCH_EVENTS_V1_EVENT_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::WATCH_EVENTS_V1_NAMESPACED_EVENT,
+    #[cfg(feature = "events-v1")]
     &crate::actions::events::v1::events::WATCH_EVENTS_V1_NAMESPACED_EVENT_LIST,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::WATCH_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::flow_schemas::WATCH_FLOWCONTROL_APISERVER_V1_FLOW_SCHEMA_LIST,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::WATCH_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION,
+    #[cfg(feature = "flowcontrol-v1")]
     &crate::actions::flowcontrol::v1::priority_level_configurations::WATCH_FLOWCONTROL_APISERVER_V1_PRIORITY_LEVEL_CONFIGURATION_LIST,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::WATCH_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION,
+    #[cfg(feature = "internal-v1alpha1")]
     &crate::actions::internal::v1alpha1::storage_versions::WATCH_INTERNAL_APISERVER_V1ALPHA1_STORAGE_VERSION_LIST,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::WATCH_NETWORKING_V1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ip_addresses::WATCH_NETWORKING_V1_IP_ADDRESS_LIST,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::WATCH_NETWORKING_V1_INGRESS_CLASS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingress_classes::WATCH_NETWORKING_V1_INGRESS_CLASS_LIST,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::WATCH_NETWORKING_V1_INGRESS_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::WATCH_NETWORKING_V1_NAMESPACED_INGRESS,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::ingresses::WATCH_NETWORKING_V1_NAMESPACED_INGRESS_LIST,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::WATCH_NETWORKING_V1_NAMESPACED_NETWORK_POLICY,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::WATCH_NETWORKING_V1_NAMESPACED_NETWORK_POLICY_LIST,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::network_policies::WATCH_NETWORKING_V1_NETWORK_POLICY_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::WATCH_NETWORKING_V1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1")]
     &crate::actions::networking::v1::service_cidrs::WATCH_NETWORKING_V1_SERVICE_CIDR_LIST,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::WATCH_NETWORKING_V1BETA1_IP_ADDRESS,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::ip_addresses::WATCH_NETWORKING_V1BETA1_IP_ADDRESS_LIST,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::WATCH_NETWORKING_V1BETA1_SERVICE_CIDR,
+    #[cfg(feature = "networking-v1beta1")]
     &crate::actions::networking::v1beta1::service_cidrs::WATCH_NETWORKING_V1BETA1_SERVICE_CIDR_LIST,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::WATCH_NODE_V1_RUNTIME_CLASS,
+    #[cfg(feature = "node-v1")]
     &crate::actions::node::v1::runtime_classes::WATCH_NODE_V1_RUNTIME_CLASS_LIST,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::WATCH_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::WATCH_POLICY_V1_NAMESPACED_POD_DISRUPTION_BUDGET_LIST,
+    #[cfg(feature = "policy-v1")]
     &crate::actions::policy::v1::pod_disruption_budgets::WATCH_POLICY_V1_POD_DISRUPTION_BUDGET_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::WATCH_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::WATCH_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_role_bindings::WATCH_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_BINDING_LIST,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::cluster_roles::WATCH_RBAC_AUTHORIZATION_V1_CLUSTER_ROLE_LIST,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::WATCH_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::WATCH_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::WATCH_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_BINDING_LIST,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::WATCH_RBAC_AUTHORIZATION_V1_NAMESPACED_ROLE_LIST,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::role_bindings::WATCH_RBAC_AUTHORIZATION_V1_ROLE_BINDING_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "rbac-v1")]
     &crate::actions::rbac::v1::roles::WATCH_RBAC_AUTHORIZATION_V1_ROLE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::WATCH_RESOURCE_V1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::device_classes::WATCH_RESOURCE_V1_DEVICE_CLASS_LIST,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::WATCH_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::WATCH_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_LIST,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::WATCH_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::WATCH_RESOURCE_V1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE_LIST,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claims::WATCH_RESOURCE_V1_RESOURCE_CLAIM_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_claim_templates::WATCH_RESOURCE_V1_RESOURCE_CLAIM_TEMPLATE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::WATCH_RESOURCE_V1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1")]
     &crate::actions::resource::v1::resource_slices::WATCH_RESOURCE_V1_RESOURCE_SLICE_LIST,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::WATCH_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::device_taint_rules::WATCH_RESOURCE_V1ALPHA3_DEVICE_TAINT_RULE_LIST,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::WATCH_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST,
+    #[cfg(feature = "resource-v1alpha3")]
     &crate::actions::resource::v1alpha3::resource_pool_status_requests::WATCH_RESOURCE_V1ALPHA3_RESOURCE_POOL_STATUS_REQUEST_LIST,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::WATCH_RESOURCE_V1BETA1_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::device_classes::WATCH_RESOURCE_V1BETA1_DEVICE_CLASS_LIST,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::WATCH_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::WATCH_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_LIST,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::WATCH_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::WATCH_RESOURCE_V1BETA1_NAMESPACED_RESOURCE_CLAIM_TEMPLATE_LIST,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claims::WATCH_RESOURCE_V1BETA1_RESOURCE_CLAIM_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_claim_templates::WATCH_RESOURCE_V1BETA1_RESOURCE_CLAIM_TEMPLATE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::WATCH_RESOURCE_V1BETA1_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta1")]
     &crate::actions::resource::v1beta1::resource_slices::WATCH_RESOURCE_V1BETA1_RESOURCE_SLICE_LIST,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::WATCH_RESOURCE_V1BETA2_DEVICE_CLASS,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_classes::WATCH_RESOURCE_V1BETA2_DEVICE_CLASS_LIST,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::WATCH_RESOURCE_V1BETA2_DEVICE_TAINT_RULE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::device_taint_rules::WATCH_RESOURCE_V1BETA2_DEVICE_TAINT_RULE_LIST,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::WATCH_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::WATCH_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_LIST,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::WATCH_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::WATCH_RESOURCE_V1BETA2_NAMESPACED_RESOURCE_CLAIM_TEMPLATE_LIST,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claims::WATCH_RESOURCE_V1BETA2_RESOURCE_CLAIM_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_claim_templates::WATCH_RESOURCE_V1BETA2_RESOURCE_CLAIM_TEMPLATE_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::WATCH_RESOURCE_V1BETA2_RESOURCE_SLICE,
+    #[cfg(feature = "resource-v1beta2")]
     &crate::actions::resource::v1beta2::resource_slices::WATCH_RESOURCE_V1BETA2_RESOURCE_SLICE_LIST,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::WATCH_SCHEDULING_V1_PRIORITY_CLASS,
+    #[cfg(feature = "scheduling-v1")]
     &crate::actions::scheduling::v1::priority_classes::WATCH_SCHEDULING_V1_PRIORITY_CLASS_LIST,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::WATCH_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::WATCH_SCHEDULING_V1ALPHA2_NAMESPACED_POD_GROUP_LIST,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::WATCH_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::WATCH_SCHEDULING_V1ALPHA2_NAMESPACED_WORKLOAD_LIST,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::pod_groups::WATCH_SCHEDULING_V1ALPHA2_POD_GROUP_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &crate::actions::scheduling::v1alpha2::workloads::WATCH_SCHEDULING_V1ALPHA2_WORKLOAD_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::WATCH_STORAGE_V1_CSI_DRIVER,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_drivers::WATCH_STORAGE_V1_CSI_DRIVER_LIST,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::WATCH_STORAGE_V1_CSI_NODE,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_nodes::WATCH_STORAGE_V1_CSI_NODE_LIST,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::WATCH_STORAGE_V1_CSI_STORAGE_CAPACITY_LIST_FOR_ALL_NAMESPACES,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::WATCH_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::csi_storage_capacities::WATCH_STORAGE_V1_NAMESPACED_CSI_STORAGE_CAPACITY_LIST,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::WATCH_STORAGE_V1_STORAGE_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::storage_classes::WATCH_STORAGE_V1_STORAGE_CLASS_LIST,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::WATCH_STORAGE_V1_VOLUME_ATTACHMENT,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attachments::WATCH_STORAGE_V1_VOLUME_ATTACHMENT_LIST,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::WATCH_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1")]
     &crate::actions::storage::v1::volume_attributes_classes::WATCH_STORAGE_V1_VOLUME_ATTRIBUTES_CLASS_LIST,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::WATCH_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS,
+    #[cfg(feature = "storage-v1beta1")]
     &crate::actions::storage::v1beta1::volume_attributes_classes::WATCH_STORAGE_V1BETA1_VOLUME_ATTRIBUTES_CLASS_LIST,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::WATCH_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &crate::actions::storagemigration::v1beta1::storage_version_migrations::WATCH_STORAGEMIGRATION_V1BETA1_STORAGE_VERSION_MIGRATION_LIST,
 ];
 #[doc(hidden)]

@@ -23,93 +23,181 @@ pub mod storage;
 pub mod storagemigration;
 /// Every sensor, sorted by name: for [`crate::runtime::sensor::find`] and the CLI.
 pub static REGISTRY: &[&crate::runtime::sensor::SensorSpec] = &[
+    #[cfg(feature = "admissionregistration-v1")]
     &admissionregistration::v1::mutating_admission_policies::SENSOR,
+    #[cfg(feature = "admissionregistration-v1")]
     &admissionregistration::v1::mutating_admission_policy_bindings::SENSOR,
+    #[cfg(feature = "admissionregistration-v1")]
     &admissionregistration::v1::mutating_webhook_configurations::SENSOR,
+    #[cfg(feature = "admissionregistration-v1")]
     &admissionregistration::v1::validating_admission_policies::SENSOR,
+    #[cfg(feature = "admissionregistration-v1")]
     &admissionregistration::v1::validating_admission_policy_bindings::SENSOR,
+    #[cfg(feature = "admissionregistration-v1")]
     &admissionregistration::v1::validating_webhook_configurations::SENSOR,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &admissionregistration::v1alpha1::mutating_admission_policies::SENSOR,
+    #[cfg(feature = "admissionregistration-v1alpha1")]
     &admissionregistration::v1alpha1::mutating_admission_policy_bindings::SENSOR,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &admissionregistration::v1beta1::mutating_admission_policies::SENSOR,
+    #[cfg(feature = "admissionregistration-v1beta1")]
     &admissionregistration::v1beta1::mutating_admission_policy_bindings::SENSOR,
+    #[cfg(feature = "apiextensions-v1")]
     &apiextensions::v1::custom_resource_definitions::SENSOR,
+    #[cfg(feature = "apiregistration-v1")]
     &apiregistration::v1::api_services::SENSOR,
+    #[cfg(feature = "apps-v1")]
     &apps::v1::controller_revisions::SENSOR,
+    #[cfg(feature = "apps-v1")]
     &apps::v1::daemon_sets::SENSOR,
+    #[cfg(feature = "apps-v1")]
     &apps::v1::deployments::SENSOR,
+    #[cfg(feature = "apps-v1")]
     &apps::v1::replica_sets::SENSOR,
+    #[cfg(feature = "apps-v1")]
     &apps::v1::stateful_sets::SENSOR,
+    #[cfg(feature = "autoscaling-v1")]
     &autoscaling::v1::horizontal_pod_autoscalers::SENSOR,
+    #[cfg(feature = "autoscaling-v2")]
     &autoscaling::v2::horizontal_pod_autoscalers::SENSOR,
+    #[cfg(feature = "batch-v1")]
     &batch::v1::cron_jobs::SENSOR,
+    #[cfg(feature = "batch-v1")]
     &batch::v1::jobs::SENSOR,
+    #[cfg(feature = "certificates-v1")]
     &certificates::v1::certificate_signing_requests::SENSOR,
+    #[cfg(feature = "certificates-v1alpha1")]
     &certificates::v1alpha1::cluster_trust_bundles::SENSOR,
+    #[cfg(feature = "certificates-v1beta1")]
     &certificates::v1beta1::cluster_trust_bundles::SENSOR,
+    #[cfg(feature = "certificates-v1beta1")]
     &certificates::v1beta1::pod_certificate_requests::SENSOR,
+    #[cfg(feature = "coordination-v1")]
     &coordination::v1::leases::SENSOR,
+    #[cfg(feature = "coordination-v1alpha2")]
     &coordination::v1alpha2::lease_candidates::SENSOR,
+    #[cfg(feature = "coordination-v1beta1")]
     &coordination::v1beta1::lease_candidates::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::component_statuses::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::config_maps::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::endpoints::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::events::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::limit_ranges::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::namespaces::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::nodes::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::persistent_volume_claims::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::persistent_volumes::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::pods::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::pod_templates::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::replication_controllers::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::resource_quotas::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::secrets::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::service_accounts::SENSOR,
+    #[cfg(feature = "core-v1")]
     &core::v1::services::SENSOR,
+    #[cfg(feature = "discovery-v1")]
     &discovery::v1::endpoint_slices::SENSOR,
+    #[cfg(feature = "events-v1")]
     &events::v1::events::SENSOR,
+    #[cfg(feature = "flowcontrol-v1")]
     &flowcontrol::v1::flow_schemas::SENSOR,
+    #[cfg(feature = "flowcontrol-v1")]
     &flowcontrol::v1::priority_level_configurations::SENSOR,
+    #[cfg(feature = "internal-v1alpha1")]
     &internal::v1alpha1::storage_versions::SENSOR,
+    #[cfg(feature = "networking-v1")]
     &networking::v1::ingress_classes::SENSOR,
+    #[cfg(feature = "networking-v1")]
     &networking::v1::ingresses::SENSOR,
+    #[cfg(feature = "networking-v1")]
     &networking::v1::ip_addresses::SENSOR,
+    #[cfg(feature = "networking-v1")]
     &networking::v1::network_policies::SENSOR,
+    #[cfg(feature = "networking-v1")]
     &networking::v1::service_cidrs::SENSOR,
+    #[cfg(feature = "networking-v1beta1")]
     &networking::v1beta1::ip_addresses::SENSOR,
+    #[cfg(feature = "networking-v1beta1")]
     &networking::v1beta1::service_cidrs::SENSOR,
+    #[cfg(feature = "node-v1")]
     &node::v1::runtime_classes::SENSOR,
+    #[cfg(feature = "policy-v1")]
     &policy::v1::pod_disruption_budgets::SENSOR,
+    #[cfg(feature = "rbac-v1")]
     &rbac::v1::cluster_role_bindings::SENSOR,
+    #[cfg(feature = "rbac-v1")]
     &rbac::v1::cluster_roles::SENSOR,
+    #[cfg(feature = "rbac-v1")]
     &rbac::v1::role_bindings::SENSOR,
+    #[cfg(feature = "rbac-v1")]
     &rbac::v1::roles::SENSOR,
+    #[cfg(feature = "resource-v1")]
     &resource::v1::device_classes::SENSOR,
+    #[cfg(feature = "resource-v1")]
     &resource::v1::resource_claims::SENSOR,
+    #[cfg(feature = "resource-v1")]
     &resource::v1::resource_claim_templates::SENSOR,
+    #[cfg(feature = "resource-v1")]
     &resource::v1::resource_slices::SENSOR,
+    #[cfg(feature = "resource-v1alpha3")]
     &resource::v1alpha3::device_taint_rules::SENSOR,
+    #[cfg(feature = "resource-v1alpha3")]
     &resource::v1alpha3::resource_pool_status_requests::SENSOR,
+    #[cfg(feature = "resource-v1beta1")]
     &resource::v1beta1::device_classes::SENSOR,
+    #[cfg(feature = "resource-v1beta1")]
     &resource::v1beta1::resource_claims::SENSOR,
+    #[cfg(feature = "resource-v1beta1")]
     &resource::v1beta1::resource_claim_templates::SENSOR,
+    #[cfg(feature = "resource-v1beta1")]
     &resource::v1beta1::resource_slices::SENSOR,
+    #[cfg(feature = "resource-v1beta2")]
     &resource::v1beta2::device_classes::SENSOR,
+    #[cfg(feature = "resource-v1beta2")]
     &resource::v1beta2::device_taint_rules::SENSOR,
+    #[cfg(feature = "resource-v1beta2")]
     &resource::v1beta2::resource_claims::SENSOR,
+    #[cfg(feature = "resource-v1beta2")]
     &resource::v1beta2::resource_claim_templates::SENSOR,
+    #[cfg(feature = "resource-v1beta2")]
     &resource::v1beta2::resource_slices::SENSOR,
+    #[cfg(feature = "scheduling-v1")]
     &scheduling::v1::priority_classes::SENSOR,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &scheduling::v1alpha2::pod_groups::SENSOR,
+    #[cfg(feature = "scheduling-v1alpha2")]
     &scheduling::v1alpha2::workloads::SENSOR,
+    #[cfg(feature = "storage-v1")]
     &storage::v1::csi_drivers::SENSOR,
+    #[cfg(feature = "storage-v1")]
     &storage::v1::csi_nodes::SENSOR,
+    #[cfg(feature = "storage-v1")]
     &storage::v1::csi_storage_capacities::SENSOR,
+    #[cfg(feature = "storage-v1")]
     &storage::v1::storage_classes::SENSOR,
+    #[cfg(feature = "storage-v1")]
     &storage::v1::volume_attachments::SENSOR,
+    #[cfg(feature = "storage-v1")]
     &storage::v1::volume_attributes_classes::SENSOR,
+    #[cfg(feature = "storage-v1beta1")]
     &storage::v1beta1::volume_attributes_classes::SENSOR,
+    #[cfg(feature = "storagemigration-v1beta1")]
     &storagemigration::v1beta1::storage_version_migrations::SENSOR,
 ];
 /// An object of any kind, with typed metadata: what custom resource sensors yield.

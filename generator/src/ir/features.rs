@@ -1,0 +1,138 @@
+//! Cargo features of the emitted crate: one per API group-version (`core-v1`, `apps-v1`,
+//! `rbac-v1`), gating its model module, its actions and its sensors, and enabling the features
+//! of the group-versions its types and operations refer to. Modules whose types belong to no
+//! single group-version (`meta/v1`, `util/intstr`) are always compiled.
+
+use super::{Api, Shape, TypeRef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which module needs which feature, and what each feature enables.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Features {
+    /// Gated model modules (`["api", "apps", "v1"]`) and their feature.
+    pub models: BTreeMap<Vec<String>, String>,
+    /// Gated group-version modules of the `actions` and `sensors` trees (`["apps", "v1"]`).
+    pub group_versions: BTreeMap<Vec<String>, String>,
+    /// Every feature with the features it enables.
+    pub enables: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Features {
+    /// The feature gating the group-version of an `actions` or `sensors` module path.
+    pub fn of_module(&self, module: &[String]) -> Option<&str> {
+        self.group_versions.get(module.get(..2)?).map(String::as_str)
+    }
+}
+
+/// `apps-v1` for the module pair `["apps", "v1"]`.
+fn feature_name(group_module: &str, version_module: &str) -> String {
+    format!("{group_module}-{version_module}").replace('_', "-")
+}
+
+pub fn features(api: &Api) -> Features {
+    let mut out = Features::default();
+    for op in &api.operations {
+        if op.module.len() >= 2 {
+            let key = op.module[..2].to_vec();
+            let name = feature_name(&key[0], &key[1]);
+            out.group_versions.insert(key, name);
+        }
+    }
+    // Model modules: gated when all their kinds are of one group-version.
+    let module_of: BTreeMap<&str, &Vec<String>> =
+        api.types.values().map(|t| (t.def_name.as_str(), &t.path.module)).collect();
+    // Group modules as the actions tree names them; groups without operations by the same rule.
+    let mut groups =
+        super::actions::group_modules(api.types.values().flat_map(|t| t.gvks.iter().map(|g| g.group.as_str())));
+    for op in &api.operations {
+        if let (Some(key), Some(module)) = (&op.resource, op.module.first()) {
+            groups.insert(key.group.clone(), module.clone());
+        }
+    }
+    for (module, types) in api.modules() {
+        let gvs: BTreeSet<(&str, &str)> =
+            types.iter().flat_map(|t| t.gvks.iter().map(|g| (g.group.as_str(), g.version.as_str()))).collect();
+        if let ([(group, version)], false) = (gvs.iter().copied().collect::<Vec<_>>().as_slice(), module.is_empty()) {
+            let key = [groups[*group].clone(), super::names::module_ident(version)];
+            let name =
+                out.group_versions.get(key.as_slice()).cloned().unwrap_or_else(|| feature_name(&key[0], &key[1]));
+            out.models.insert(module, name);
+        }
+    }
+    // A module always compiled cannot refer to a gated one: that one is always compiled too.
+    let refs: BTreeMap<&Vec<String>, BTreeSet<&Vec<String>>> = api
+        .types
+        .values()
+        .map(|t| (&t.path.module, type_refs(&t.shape).into_iter().filter_map(|d| module_of.get(d).copied()).collect()))
+        .fold(BTreeMap::new(), |mut acc, (m, r): (_, BTreeSet<_>)| {
+            acc.entry(m).or_insert_with(BTreeSet::new).extend(r);
+            acc
+        });
+    loop {
+        let ungate: Vec<Vec<String>> = refs
+            .iter()
+            .filter(|(m, _)| !out.models.contains_key(**m))
+            .flat_map(|(_, r)| r.iter().filter(|t| out.models.contains_key(**t)).map(|t| (*t).clone()))
+            .collect();
+        if ungate.is_empty() {
+            break;
+        }
+        for m in ungate {
+            out.models.remove(&m);
+        }
+    }
+    for name in out.group_versions.values().chain(out.models.values()) {
+        out.enables.entry(name.clone()).or_default();
+    }
+    let mut enable = |from: &str, def: &str| {
+        if let Some(to) = module_of.get(def).and_then(|m| out.models.get(*m)) {
+            if to != from {
+                out.enables.entry(from.to_string()).or_default().insert(to.clone());
+            }
+        }
+    };
+    for t in api.types.values() {
+        if let Some(from) = out.models.get(&t.path.module).cloned() {
+            for def in type_refs(&t.shape) {
+                enable(&from, def);
+            }
+        }
+    }
+    for op in &api.operations {
+        let Some(from) = op.module.get(..2).and_then(|k| out.group_versions.get(k)).cloned() else { continue };
+        let mut defs = BTreeSet::new();
+        let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty));
+        for ty in types.chain(op.responses.iter().filter_map(|(_, t)| t.as_ref())) {
+            named(ty, &mut defs);
+        }
+        if let Some(resource) = op.resource.as_ref().and_then(|k| {
+            api.resources.iter().find(|r| r.gvk.group == k.group && r.gvk.version == k.version && r.plural == k.plural)
+        }) {
+            defs.insert(resource.type_def.as_str());
+        }
+        for def in defs {
+            enable(&from, def);
+        }
+    }
+    out
+}
+
+/// The definitions a type refers to directly.
+fn type_refs(shape: &Shape) -> BTreeSet<&str> {
+    let mut out = BTreeSet::new();
+    match shape {
+        Shape::Struct { fields } => fields.iter().for_each(|f| named(&f.ty, &mut out)),
+        Shape::Special(ty) | Shape::Alias(ty) => named(ty, &mut out),
+    }
+    out
+}
+
+fn named<'a>(ty: &'a TypeRef, out: &mut BTreeSet<&'a str>) {
+    match ty {
+        TypeRef::Named(def) => {
+            out.insert(def);
+        }
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
+        _ => {}
+    }
+}
