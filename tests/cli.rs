@@ -779,3 +779,36 @@ fn no_progress_escape_codes_when_stderr_is_not_a_terminal() {
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.starts_with("wrote "), "{}", run.stderr);
 }
+
+#[test]
+fn package_metadata_options_reach_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pack");
+    let spec = repo().join("specs/mapping/resources.json");
+    let run = generate(
+        dir.path(),
+        &[&spec],
+        &out,
+        &[
+            "--crate-name",
+            "acme-k8s",
+            "--license",
+            "MIT OR Apache-2.0",
+            "--repository",
+            "https://git.example.com/acme/k8s",
+            "--description",
+            "Acme's \"cluster\" API",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    for line in [
+        "name = \"acme-k8s\"",
+        "license = \"MIT OR Apache-2.0\"",
+        "repository = \"https://git.example.com/acme/k8s\"",
+        "description = \"Acme's \\\"cluster\\\" API\"",
+        "documentation = \"https://docs.rs/acme-k8s\"",
+    ] {
+        assert!(toml.lines().any(|l| l == line), "{line} missing:\n{toml}");
+    }
+}

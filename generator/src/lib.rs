@@ -40,6 +40,8 @@ pub struct Options {
     pub crds: Vec<Document>,
     /// The resources and groups to emit (`--resources`, `--groups`); empty: all.
     pub selection: ir::filter::Selection,
+    /// The emitted crate's crates.io metadata.
+    pub package: emit::Package,
 }
 
 impl Default for Options {
@@ -49,6 +51,7 @@ impl Default for Options {
             crate_version: VERSION.to_string(),
             crds: Vec::new(),
             selection: ir::filter::Selection::default(),
+            package: emit::Package::default(),
         }
     }
 }
@@ -128,6 +131,7 @@ pub fn generate_with(docs: &[Document], options: &Options, progress: &mut progre
         generator_version: VERSION.to_string(),
         spec_hash: load::spec_hash(&inputs),
         spec_names: inputs.iter().map(|d| display_name(&d.name)).collect(),
+        package: options.package.clone(),
     };
     progress.phase("emit");
     let files = emit::emit(&api, &info);

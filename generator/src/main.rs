@@ -76,6 +76,38 @@ impl ClusterArgs {
     }
 }
 
+/// The emitted crate's crates.io metadata.
+#[derive(clap::Args)]
+struct PackageArgs {
+    /// The emitted crate's description (default: what it is and that k8s-packgen made it).
+    #[arg(long)]
+    description: Option<String>,
+    /// The emitted crate's license, an SPDX expression.
+    #[arg(long, default_value = "Apache-2.0")]
+    license: String,
+    /// The emitted crate's repository URL.
+    #[arg(long)]
+    repository: Option<String>,
+    /// The emitted crate's homepage URL.
+    #[arg(long)]
+    homepage: Option<String>,
+    /// The emitted crate's documentation URL (default: its docs.rs page).
+    #[arg(long)]
+    documentation: Option<String>,
+}
+
+impl PackageArgs {
+    fn apply(self, package: &mut k8s_packgen::emit::Package) {
+        if let Some(description) = self.description {
+            package.description = description;
+        }
+        package.license = self.license;
+        package.repository = self.repository;
+        package.homepage = self.homepage;
+        package.documentation = self.documentation;
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Generate the crate (or check that it is in sync with --check).
@@ -91,6 +123,8 @@ enum Command {
         /// The emitted crate's version (default: the generator's).
         #[arg(long)]
         crate_version: Option<String>,
+        #[command(flatten)]
+        package: PackageArgs,
         /// Do not write: exit 1 and list the files that differ if --out is not in sync.
         #[arg(long)]
         check: bool,
@@ -189,7 +223,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!("wrote {} ({} document{})", out.display(), docs.len(), if docs.len() == 1 { "" } else { "s" });
             Ok(ExitCode::SUCCESS)
         }
-        Command::Generate { inputs, out, crate_name, crate_version, check, verbose, quiet } => {
+        Command::Generate { inputs, out, crate_name, crate_version, package, check, verbose, quiet } => {
             let start = Instant::now();
             let mut progress = Progress::new(!quiet);
             progress.phase("read");
@@ -199,6 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if let Some(v) = crate_version {
                 options.crate_version = v;
             }
+            package.apply(&mut options.package);
             let output = generate_with(&docs, &options, &mut progress)?;
             if check {
                 progress.finish();

@@ -58,6 +58,7 @@ pub fn emit(api: &Api, info: &CrateInfo, features: &Features, files: &mut BTreeM
             .replace("{{type_count}}", &api.types.len().to_string())
             .replace("{{resource_count}}", &api.resources.len().to_string())
             .replace("{{api_features}}", &api_features(features))
+            .replace("{{package_metadata}}", &package_metadata(info))
     };
     let crate_ident = info.name.replace('-', "_");
     files.insert(
@@ -106,4 +107,33 @@ fn api_features(features: &Features) -> String {
         text.push_str(&format!("{name} = [{}]\n", list(&mut enables.iter()).join(", ")));
     }
     text
+}
+
+/// `description`, `license` and the links, as TOML lines.
+fn package_metadata(info: &CrateInfo) -> String {
+    let p = &info.package;
+    let docs = p.documentation.clone().unwrap_or_else(|| format!("https://docs.rs/{}", info.name));
+    let mut lines = vec![
+        format!("description = {}", toml_string(&p.description)),
+        format!("license = {}", toml_string(&p.license)),
+        format!("documentation = {}", toml_string(&docs)),
+    ];
+    lines.extend(p.repository.iter().map(|r| format!("repository = {}", toml_string(r))));
+    lines.extend(p.homepage.iter().map(|h| format!("homepage = {}", toml_string(h))));
+    lines.join("\n")
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
