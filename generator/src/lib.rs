@@ -9,6 +9,8 @@
 //! would serve them) and a live cluster ([`cluster`], through the emitted crate's own client);
 //! `--resources`/`--groups` narrow the IR ([`ir::filter`]) before emission.
 
+pub mod builder;
+#[cfg(not(doctest))]
 pub mod cluster;
 pub mod emit;
 pub mod error;
@@ -18,9 +20,15 @@ pub mod inspect;
 pub mod ir;
 pub mod load;
 pub mod progress;
+// The emitted crate's client, compiled in for `cluster`: its doc examples name `k8s_pack` and
+// are tested in the emitted crate, so neither module takes part in this crate's doctests.
 #[doc(hidden)]
+#[cfg(not(doctest))]
 pub mod runtime;
+pub mod single_file;
 pub mod write;
+
+pub use builder::Builder;
 
 use error::Result;
 use load::Document;
