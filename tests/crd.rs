@@ -104,10 +104,15 @@ fn generated_crate_has_the_custom_resource_types_and_actions() {
     let registry = fs::read_to_string(out.join("src/actions/mod.rs")).unwrap();
     assert!(registry.contains("mysql_dbs::LIST_EXAMPLE_COM_V1_NAMESPACED_MYSQL_DB,"), "registry lacks the action");
     assert!(actions.contains("name: \"listExampleComV1NamespacedMysqlDb\""), "action name");
-    // Watchable like any resource: a sensor per served version (once sensors are emitted).
-    if let Ok(sensors) = fs::read_to_string(out.join("src/sensors/mod.rs")) {
-        assert!(sensors.contains("example_com::v1::mysql_dbs"), "no sensor for MysqlDb");
-    }
+    // Watchable like any resource: a sensor per served version, in the registry.
+    let sensors = fs::read_to_string(out.join("src/sensors/mod.rs")).unwrap();
+    assert!(sensors.contains("example_com::v1::mysql_dbs::SENSOR"), "no sensor for MysqlDb");
+    let sensor = fs::read_to_string(out.join("src/sensors/example_com/v1.rs")).unwrap();
+    assert!(sensor.contains("name: \"example.com/v1/mysqldbs\""), "sensor name");
+    assert!(
+        sensor.contains("\"/apis/example.com/v1/namespaces/{namespace}/mysqldbs\""),
+        "watched through the list path"
+    );
     // The CRD is an input: named in the crate's files next to the spec.
     let lib = fs::read_to_string(out.join("src/lib.rs")).unwrap();
     assert!(lib.contains("mysqldb.yaml"), "the header does not name the CRD file");

@@ -102,7 +102,10 @@ pub fn emit(api: &Api, info: &CrateInfo, features: &Features, files: &mut BTreeM
 fn api_features(features: &Features) -> String {
     let list = |names: &mut dyn Iterator<Item = &String>| names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>();
     let all = list(&mut features.enables.keys());
-    let mut text = format!("all-apis = [\n    {},\n]\n", all.join(",\n    "));
+    let mut text = match all.is_empty() {
+        true => "all-apis = []\n".to_string(),
+        false => format!("all-apis = [\n    {},\n]\n", all.join(",\n    ")),
+    };
     for (name, enables) in &features.enables {
         text.push_str(&format!("{name} = [{}]\n", list(&mut enables.iter()).join(", ")));
     }
