@@ -557,6 +557,11 @@ async fn secret_payloads_leave_out_secret_data_unless_asked() {
     let with = trigger.payload(true);
     assert_eq!(with["object"]["data"]["password"], "aHVudGVyMg==");
     assert!(!format!("{trigger:?}").contains("aHVudGVyMg"));
+    // Untyped objects (custom resources, the CLI) show field names, never values.
+    let dynamic: k8s_pack::sensors::DynamicObject = serde_json::from_value(with["object"].clone()).unwrap();
+    let debug = format!("{dynamic:?}");
+    assert!(debug.contains("\"db\"") && debug.contains("\"data\""), "{debug}");
+    assert!(!debug.contains("aHVudGVyMg") && !debug.contains("admin"), "{debug}");
 }
 
 fn secret_list() -> Answer {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Any Kubernetes object: `apiVersion`, `kind` and `metadata` (of the crate's `ObjectMeta`
 /// type, `M`), and the other fields as they came.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DynamicObject<M> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +20,20 @@ pub struct DynamicObject<M> {
     /// `spec`, `status`, `data`...
     #[serde(flatten)]
     pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<M: Metadata> std::fmt::Debug for DynamicObject<M> {
+    /// Kind, name and the names of the other fields: their values may be Secret data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let meta = self.metadata.as_ref();
+        f.debug_struct("DynamicObject")
+            .field("api_version", &self.api_version)
+            .field("kind", &self.kind)
+            .field("namespace", &meta.and_then(Metadata::namespace))
+            .field("name", &meta.and_then(Metadata::name))
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl<M: Metadata> Object for DynamicObject<M> {
