@@ -73,3 +73,23 @@ pub fn group_version_gate<'a>(features: &'a Features, module: &[String], child: 
     path.push(child.to_string());
     (path.len() == 2).then(|| features.of_module(&path)).flatten()
 }
+
+/// One file per module of a resource tree below `prefix` (`actions`, `sensors`): the child
+/// declarations, gated by their group-version's feature, then `items(module)`. The tree's root
+/// is always a `mod.rs`.
+pub fn emit_resource_tree<'a>(
+    prefix: &str,
+    modules: impl IntoIterator<Item = &'a Vec<String>>,
+    features: &Features,
+    files: &mut BTreeMap<String, FileContent>,
+    mut items: impl FnMut(&[String]) -> TokenStream,
+) {
+    for (module, children) in tree_of(modules) {
+        let decls = child_decls(&children, |c| group_version_gate(features, &module, c));
+        let items = items(&module);
+        let mut path = vec![prefix.to_string()];
+        path.extend(module.iter().cloned());
+        let file = module_file(&path, !children.is_empty() || module.is_empty());
+        files.insert(file, FileContent::Rust(quote!(#decls #items)));
+    }
+}

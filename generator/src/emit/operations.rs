@@ -2,7 +2,7 @@
 //! streaming protocols) that builds its request without I/O, in one `actions` module per
 //! resource, and the query structs they share.
 
-use super::modules::{child_decls, group_version_gate, module_file, tree_of};
+use super::modules::emit_resource_tree;
 use super::types::type_tokens;
 use super::{doc_attrs, FileContent};
 use crate::ir::features::Features;
@@ -17,10 +17,8 @@ pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileCon
     for op in api.operations.iter().filter(|o| emitted(o)) {
         modules.entry(op.module.clone()).or_default().push(op);
     }
-    let tree = tree_of(modules.keys());
     let specs = param_specs(api);
-    for (module, children) in &tree {
-        let decls = child_decls(children, |c| group_version_gate(features, module, c));
+    emit_resource_tree("actions", modules.keys(), features, files, |module| {
         let ops = modules.get(module).into_iter().flatten().map(|op| {
             let function = emit_operation(api, op);
             let action = emit_action(api, op, &specs);
@@ -32,11 +30,8 @@ pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileCon
             let params = emit_param_specs(&specs);
             quote!(#queries #registry #params)
         });
-        let tokens = quote!(#decls #root #(#ops)*);
-        let mut path = vec!["actions".to_string()];
-        path.extend(module.iter().cloned());
-        files.insert(module_file(&path, !children.is_empty() || module.is_empty()), FileContent::Rust(tokens));
-    }
+        quote!(#root #(#ops)*)
+    });
 }
 
 /// Connect operations (exec, attach, port-forward, proxy) need streaming protocols.

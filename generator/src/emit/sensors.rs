@@ -2,7 +2,7 @@
 //! `SENSOR` descriptor, a typed `sensor()` constructor and the kind's `Object` impl; and at
 //! `sensors` the registry, the untyped `DynamicObject` and custom-resource sensor.
 
-use super::modules::{child_decls, group_version_gate, module_file, tree_of};
+use super::modules::emit_resource_tree;
 use super::types::type_tokens;
 use super::FileContent;
 use crate::ir::features::Features;
@@ -21,21 +21,16 @@ pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileCon
         let parent = def.module[..def.module.len().saturating_sub(1)].to_vec();
         by_version.entry(parent).or_default().push(def);
     }
-    let tree = tree_of(by_version.keys());
     let mut object_impls = BTreeSet::new();
-    for (module, children) in &tree {
-        let decls = child_decls(children, |c| group_version_gate(features, module, c));
+    emit_resource_tree("sensors", by_version.keys(), features, files, |module| {
         let resources = by_version.get(module).into_iter().flatten().map(|def| {
             let first = object_impls.insert(def.resource.type_def.clone());
             emit_sensor(api, def, first)
         });
         let resources: Vec<TokenStream> = resources.collect();
         let root = module.is_empty().then(|| emit_root(api, features, &defs));
-        let tokens = quote!(#decls #root #(#resources)*);
-        let mut path = vec!["sensors".to_string()];
-        path.extend(module.iter().cloned());
-        files.insert(module_file(&path, !children.is_empty() || module.is_empty()), FileContent::Rust(tokens));
-    }
+        quote!(#root #(#resources)*)
+    });
 }
 
 /// The module of one resource's sensor; `object_impl` also emits its kind's `Object` impl

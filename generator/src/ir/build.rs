@@ -179,19 +179,11 @@ fn nullable_time(ty: TypeRef) -> TypeRef {
 
 /// `Foo = Foo` or `A = Vec<B>`, `B = A` cannot be Rust type aliases.
 fn reject_alias_cycles(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Result<()> {
-    fn named(ty: &TypeRef, out: &mut Vec<String>) {
-        match ty {
-            TypeRef::Named(n) => out.push(n.clone()),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
-            _ => {}
-        }
-    }
     let alias_targets = |name: &str| -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some(TypeDef { shape: Shape::Alias(ty), .. }) = types.get(name) {
-            named(ty, &mut out);
+        match types.get(name) {
+            Some(TypeDef { shape: Shape::Alias(ty), .. }) => ty.definition().map(str::to_string).into_iter().collect(),
+            _ => Vec::new(),
         }
-        out
     };
     for start in types.keys() {
         let mut path: Vec<String> = Vec::new();

@@ -3,7 +3,7 @@
 //! of the group-versions its types and operations refer to. Modules whose types belong to no
 //! single group-version (`meta/v1`, `util/intstr`) are always compiled.
 
-use super::{Api, Shape, TypeRef};
+use super::{Api, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Which module needs which feature, and what each feature enables.
@@ -63,7 +63,7 @@ pub fn features(api: &Api) -> Features {
     let refs: BTreeMap<&Vec<String>, BTreeSet<&Vec<String>>> = api
         .types
         .values()
-        .map(|t| (&t.path.module, type_refs(&t.shape).into_iter().filter_map(|d| module_of.get(d).copied()).collect()))
+        .map(|t| (&t.path.module, t.shape.references().into_iter().filter_map(|d| module_of.get(d).copied()).collect()))
         .fold(BTreeMap::new(), |mut acc, (m, r): (_, BTreeSet<_>)| {
             acc.entry(m).or_insert_with(BTreeSet::new).extend(r);
             acc
@@ -93,18 +93,16 @@ pub fn features(api: &Api) -> Features {
     };
     for t in api.types.values() {
         if let Some(from) = out.models.get(&t.path.module).cloned() {
-            for def in type_refs(&t.shape) {
+            for def in t.shape.references() {
                 enable(&from, def);
             }
         }
     }
     for op in &api.operations {
         let Some(from) = op.module.get(..2).and_then(|k| out.group_versions.get(k)).cloned() else { continue };
-        let mut defs = BTreeSet::new();
         let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty));
-        for ty in types.chain(op.responses.iter().filter_map(|(_, t)| t.as_ref())) {
-            named(ty, &mut defs);
-        }
+        let mut defs: BTreeSet<&str> =
+            types.chain(op.responses.iter().filter_map(|(_, t)| t.as_ref())).filter_map(TypeRef::definition).collect();
         if let Some(resource) = op.resource.as_ref().and_then(|k| {
             api.resources.iter().find(|r| r.gvk.group == k.group && r.gvk.version == k.version && r.plural == k.plural)
         }) {
@@ -115,24 +113,4 @@ pub fn features(api: &Api) -> Features {
         }
     }
     out
-}
-
-/// The definitions a type refers to directly.
-fn type_refs(shape: &Shape) -> BTreeSet<&str> {
-    let mut out = BTreeSet::new();
-    match shape {
-        Shape::Struct { fields } => fields.iter().for_each(|f| named(&f.ty, &mut out)),
-        Shape::Special(ty) | Shape::Alias(ty) => named(ty, &mut out),
-    }
-    out
-}
-
-fn named<'a>(ty: &'a TypeRef, out: &mut BTreeSet<&'a str>) {
-    match ty {
-        TypeRef::Named(def) => {
-            out.insert(def);
-        }
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
-        _ => {}
-    }
 }

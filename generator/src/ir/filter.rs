@@ -2,7 +2,7 @@
 //! type those reach (fields, bodies, responses, parameters, list types), before emission, so
 //! the emitters see a smaller but complete API and need not know about selection.
 
-use super::{Api, Resource, ResourceKey, Shape, TypeRef};
+use super::{Api, Resource, ResourceKey, TypeRef};
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -221,21 +221,10 @@ pub fn apply(api: &mut Api, selection: &Selection) -> Result<()> {
     for set in api.query_sets.values() {
         refs.extend(set.iter().map(|p| &p.ty));
     }
-    for ty in refs {
-        named(ty, &mut roots);
-    }
+    roots.extend(refs.into_iter().filter_map(TypeRef::definition).map(str::to_string));
     let reached = closure(api, roots);
     api.types.retain(|name, _| reached.contains(name));
     Ok(())
-}
-
-/// The definitions a type names.
-fn named(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => named(t, out),
-        _ => {}
-    }
 }
 
 /// Every definition reachable from `roots` through fields and aliases.
@@ -247,10 +236,7 @@ fn closure(api: &Api, roots: Vec<String>) -> BTreeSet<String> {
             continue;
         }
         let Some(t) = api.types.get(&name) else { continue };
-        match &t.shape {
-            Shape::Struct { fields } => fields.iter().for_each(|f| named(&f.ty, &mut stack)),
-            Shape::Alias(ty) | Shape::Special(ty) => named(ty, &mut stack),
-        }
+        stack.extend(t.shape.references().into_iter().map(str::to_string));
     }
     seen
 }

@@ -119,6 +119,27 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The definition this type names, through `Vec`, `Map` and `Nullable`.
+    pub fn definition(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.definition(),
+            _ => None,
+        }
+    }
+}
+
+impl Shape {
+    /// The definitions a type refers to directly (its fields', or what it stands for).
+    pub fn references(&self) -> Vec<&str> {
+        match self {
+            Shape::Struct { fields } => fields.iter().filter_map(|f| f.ty.definition()).collect(),
+            Shape::Special(ty) | Shape::Alias(ty) => ty.definition().into_iter().collect(),
+        }
+    }
+}
+
 /// Namespaced or cluster-wide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {

@@ -10,6 +10,7 @@
 //! Kubernetes gives every resource, and the emitted query structs stay shared.
 
 use super::model::*;
+use super::swagger2::kind_of;
 use super::Document;
 use crate::error::{Error, Result};
 use serde::Deserialize;
@@ -131,17 +132,6 @@ fn str_at<'v>(value: &'v Value, origin: &Origin, pointer: &str) -> Result<&'v st
         Some(Value::String(_)) => Err(crd_error(&at, "must not be empty")),
         Some(other) => Err(crd_error(&at, format!("must be a string, found {}", kind_of(other)))),
         None => Err(crd_error(&at, "is missing")),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -54,7 +54,8 @@ fn as_object<'a>(value: &'a Value, origin: &Origin) -> Result<&'a Map<String, Va
     })
 }
 
-fn kind_of(value: &Value) -> &'static str {
+/// What a JSON value is, for messages ("found a string").
+pub(super) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
