@@ -9,8 +9,12 @@ use serde_json::json;
 fn registry_holds_every_operation_but_connect_sorted() {
     let docs = k8s_packgen::read_documents(&[k8s_packgen::default_spec()]).unwrap();
     let api = k8s_packgen::generate(&docs, &k8s_packgen::Options::default()).unwrap().api;
-    let expected: Vec<&str> =
-        api.operations.iter().filter(|o| o.action.as_deref() != Some("connect")).map(|o| o.id.as_str()).collect();
+    let expected: Vec<&str> = api
+        .operations
+        .iter()
+        .filter(|o| o.action != Some(k8s_packgen::ir::Action::Connect))
+        .map(|o| o.id.as_str())
+        .collect();
     assert_eq!(REGISTRY.len(), expected.len());
     assert!(REGISTRY.windows(2).all(|w| w[0].name < w[1].name), "registry not sorted");
     for name in expected {

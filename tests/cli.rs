@@ -321,10 +321,10 @@ fn unsupported_schema_shapes_name_the_pointer() {
         &[&one_of],
         &[
             &format!(
-                "error: {} at /components/schemas/io.example.v1.Foo/properties/bar/oneOf: unsupported schema: ",
+                "error: {} at /components/schemas/io.example.v1.Foo/properties/bar/oneOf/1: unsupported schema: ",
                 display(&one_of)
             ),
-            "`oneOf` is not supported",
+            "`oneOf` is only supported over plain string, integer, number and boolean schemas",
         ],
     );
 
@@ -345,6 +345,83 @@ fn unsupported_schema_shapes_name_the_pointer() {
             "`allOf` is only supported as a wrapper around a single $ref",
         ],
     );
+}
+
+/// `type` arrays are read (`["string", "null"]`); a name in one that is not a JSON type is an
+/// error at its index.
+#[test]
+fn type_arrays_name_the_bad_entry() {
+    let fx = Fixture::new();
+    let doc = fx.write(
+        "type-array.json",
+        r#"{"swagger": "2.0", "definitions": {"io.example.v1.Foo": {"type": "object",
+            "properties": {"bar": {"type": ["string", "nil"]}, "ok": {"type": ["string", "null"]}}}}}"#,
+    );
+    fx.expect_error(
+        &[&doc],
+        &[&format!(
+            "error: {} at /definitions/io.example.v1.Foo/properties/bar/type/1: unsupported schema: unknown type \"nil\"",
+            display(&doc)
+        )],
+    );
+    let number = fx.write(
+        "type-array-number.json",
+        r#"{"swagger": "2.0", "definitions": {"io.example.v1.Foo": {"type": ["string", 5]}}}"#,
+    );
+    fx.expect_error(
+        &[&number],
+        &[&format!("{} at /definitions/io.example.v1.Foo/type/1: ", display(&number)), "a number"],
+    );
+}
+
+/// Two documents' copies of a shared definition that cannot both be right (an object in one,
+/// a string in the other) are refused at the later copy; copies that only differ merge.
+#[test]
+fn incompatible_copies_of_a_shared_definition_are_refused() {
+    let fx = Fixture::new();
+    let dir = fx.path().join("cluster");
+    fs::create_dir_all(&dir).unwrap();
+    let aggregated = repo().join("specs/real-inputs/aggregated");
+    fs::copy(aggregated.join("api__v1.json"), dir.join("api__v1.json")).unwrap();
+    let metrics = fs::read_to_string(aggregated.join("apis__metrics.k8s.io__v1beta1.json")).unwrap();
+    let mut metrics: serde_json::Value = serde_json::from_str(&metrics).unwrap();
+    metrics["components"]["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]["properties"]["labels"] =
+        serde_json::json!({"type": "string"});
+    let bad = fx.write("cluster/apis__metrics.k8s.io__v1beta1.json", metrics.to_string());
+    fx.expect_error(
+        &[&dir],
+        &[&format!(
+            "error: {} at /components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta/properties/labels: definition \"io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta.labels\" differs between documents in a way that cannot be merged: it is a string here and an object in ",
+            display(&bad)
+        )],
+    );
+}
+
+/// `--crate-name` and `--crate-version` are checked like cargo checks them, before anything
+/// is generated: a dotted name, a name with a quote and a newline (which would have written
+/// keys into Cargo.toml), keywords, empty values, versions that are not semver.
+#[test]
+fn crate_names_and_versions_cargo_refuses_are_refused() {
+    let fx = Fixture::new();
+    for (args, expected) in [
+        (
+            vec!["--crate-name", "ho-kubernetes-v1.28.4"],
+            "--crate-name: \"ho-kubernetes-v1.28.4\" is not a valid crate name: '.' is not allowed",
+        ),
+        (vec!["--crate-name", "x\"\nbuild = \"evil.rs"], "is not a valid crate name: '\"' is not allowed"),
+        (vec!["--crate-name", "my pack"], "' ' is not allowed"),
+        (vec!["--crate-name", "1pack"], "it must start with a letter"),
+        (vec!["--crate-name", ""], "--crate-name: the crate name is empty"),
+        (vec!["--crate-name", "self"], "cannot be used as a crate name: it is reserved"),
+        (vec!["--crate-version", "1.2"], "--crate-version: \"1.2\" is not a semantic version"),
+        (vec!["--crate-version", ""], "--crate-version: \"\" is not a semantic version"),
+    ] {
+        let run = fx.run(&[&swagger()], &args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with("error: ") && run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"));
+    }
+    fx.assert_untouched();
 }
 
 #[test]
@@ -595,14 +672,16 @@ fn inspect_shows_resources_as_a_table_and_as_json() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let table = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split_whitespace().collect()).collect();
-    assert_eq!(rows[0], ["GROUP-VERSION", "KIND", "PLURAL", "SCOPE", "VERBS", "SUBRESOURCES", "OPS"]);
+    assert_eq!(rows[0], ["GROUP-VERSION", "KIND", "PLURAL", "SCOPE", "VERBS", "SUBRESOURCES", "OPS", "SOURCE"]);
+    // Its list takes `watch`, but the spec has no watch operation for it: not a watch verb.
     assert!(rows.contains(&vec![
         "rbac.authorization.k8s.io/v1",
         "ClusterRole",
         "clusterroles",
         "Cluster",
-        "create,get,list,patch,watch",
-        "4"
+        "create,get,list,patch",
+        "4",
+        "extensions"
     ]));
     assert!(rows.contains(&vec![
         "v1",
@@ -611,7 +690,8 @@ fn inspect_shows_resources_as_a_table_and_as_json() {
         "Namespaced",
         "create,delete,deletecollection,get,list,update,watch",
         "eviction,exec,status",
-        "11"
+        "11",
+        "extensions"
     ]));
     assert!(table.ends_with("2 group-versions, 2 resources, 15 resource operations\n"), "{table}");
 
@@ -621,6 +701,36 @@ fn inspect_shows_resources_as_a_table_and_as_json() {
     assert_eq!(json[1]["group_version"], "v1");
     assert_eq!(json[1]["resources"][0]["subresources"], serde_json::json!(["eviction", "exec", "status"]));
     assert_eq!(json[1]["resources"][0]["namespaced"], true);
+    assert_eq!(json[1]["resources"][0]["source"], "extensions");
+}
+
+/// A swagger without Kubernetes' extensions: `inspect` says its resources were inferred.
+#[test]
+fn inspect_says_which_resources_were_inferred() {
+    let spec = repo().join("specs/real-inputs/no-extensions.json");
+    let out = Command::new(BIN).args(["inspect", "--spec"]).arg(&spec).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert!(rows.contains(&vec![
+        "kubevirt.io/v1",
+        "VirtualMachine",
+        "virtualmachines",
+        "Namespaced",
+        "create,delete,deletecollection,get,list,patch,update,watch",
+        "status",
+        "11",
+        "inferred"
+    ]));
+    assert!(rows.contains(&vec![
+        "migrations.kubevirt.io/v1alpha1",
+        "MigrationPolicy",
+        "migrationpolicies",
+        "Cluster",
+        "create,delete,get,list",
+        "4",
+        "inferred"
+    ]));
 }
 
 #[test]

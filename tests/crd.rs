@@ -128,7 +128,7 @@ fn inspect_lists_the_custom_resource_without_a_spec() {
     assert_eq!(rows.len(), 2, "{}", r.stdout);
     assert!(rows[0].contains("MysqlDb") && rows[0].contains("mysqldbs") && rows[0].contains("Namespaced"));
     assert!(rows[0].contains("create,delete,deletecollection,get,list,patch,update,watch"), "{}", rows[0]);
-    assert!(rows[0].contains("scale,status") && rows[0].ends_with("17"), "{}", rows[0]);
+    assert!(rows[0].contains("scale,status") && rows[0].ends_with(" 17   extensions"), "{}", rows[0]);
     assert!(rows[1].starts_with("example.com/v1beta1") && rows[1].contains(" status "), "{}", rows[1]);
 }
 

@@ -58,6 +58,19 @@ fn other_versions_and_mapping_specs_compile_cleanly() {
     }
     emit_into(ws, "equivalence-v3", &[repo_root().join("specs/equivalence/v3")]);
     small.push("equivalence-v3".to_string());
+    // Real inputs: the OpenAPI 3.0 documents a 1.27 API server serves, alone and together; a
+    // swagger without Kubernetes' extensions; an aggregated API server's older shared schemas.
+    let v3 = shared().join("specs/kubernetes-v3");
+    for (name, docs) in [
+        ("real-v3-core", vec![v3.join("api__v1_openapi.json")]),
+        ("real-v3-autoscaling", vec![v3.join("apis__autoscaling__v2_openapi.json")]),
+        ("real-v3-both", vec![v3.clone()]),
+        ("real-inputs-no-extensions", vec![repo_root().join("specs/real-inputs/no-extensions.json")]),
+        ("real-inputs-aggregated", vec![repo_root().join("specs/real-inputs/aggregated")]),
+    ] {
+        emit_into(ws, name, &docs);
+        small.push(name.to_string());
+    }
     // A custom resource from a CRD file (both served versions), on the newest spec; and the
     // mission's subset of that spec (--resources): only what those resources reach.
     let newest = shared().join("specs/kubernetes/v1.36.0.json");

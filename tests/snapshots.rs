@@ -48,6 +48,21 @@ fn resources() {
     snapshot_spec("resources");
 }
 
+/// A swagger without Kubernetes' extensions, in KubeVirt's style: resources, scope, verbs,
+/// actions and sensors inferred from the paths; type arrays; apimachinery types named `k8s.io.`.
+#[test]
+fn no_extensions() {
+    let spec = repo_root().join("specs/real-inputs/no-extensions.json");
+    insta::assert_snapshot!("no-extensions", emitted_code(&[spec]));
+}
+
+/// The core API and an aggregated API server whose shared definitions are older copies.
+#[test]
+fn aggregated_api() {
+    let spec = repo_root().join("specs/real-inputs/aggregated");
+    insta::assert_snapshot!("aggregated", emitted_code(&[spec]));
+}
+
 #[test]
 fn equivalence_api() {
     let spec = repo_root().join("specs/equivalence/swagger.json");
@@ -85,7 +100,7 @@ fn connect_options_fixup() {
     let exec = api.operations.iter().find(|o| o.id == "connectCoreV1GetNamespacedPodExec").unwrap();
     assert_eq!(exec.gvk.as_ref().unwrap().kind, "Pod");
     let pods = api.resources.iter().find(|r| r.plural == "pods").unwrap();
-    assert!(pods.subresources.iter().any(|s| s.name == "exec" && s.verbs == ["get"]));
+    assert!(pods.subresources.iter().any(|s| s.name == "exec" && s.verbs == [k8s_packgen::ir::Verb::Get]));
 
     let patched = build(k8s_packgen::default_spec());
     assert!(patched.fixups_applied.is_empty());

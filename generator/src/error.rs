@@ -23,8 +23,8 @@ pub enum Error {
     #[error("{origin}: unsupported schema: {message}")]
     Unsupported { origin: Origin, message: String },
 
-    #[error("{origin}: definition {name:?} differs between documents ({other} has another shape)")]
-    Conflict { origin: Origin, name: String, other: String },
+    #[error("{origin}: definition {name:?} differs between documents in a way that cannot be merged: {message}")]
+    Conflict { origin: Origin, name: String, message: String },
 
     #[error("{path}: the directory holds no .json spec documents")]
     EmptyDirectory { path: PathBuf },

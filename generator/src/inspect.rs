@@ -23,6 +23,9 @@ pub struct ResourceSummary {
     pub verbs: Vec<String>,
     pub subresources: Vec<String>,
     pub operations: usize,
+    /// `extensions` when the spec's `x-kubernetes-*` extensions declare it, `inferred` when
+    /// [`crate::infer`] found it from the paths of a spec without them.
+    pub source: &'static str,
 }
 
 /// The summary, sorted by group-version and plural.
@@ -61,9 +64,10 @@ pub fn summarize(api: &Api) -> Vec<GroupVersion> {
                 kind: r.gvk.kind.clone(),
                 plural: r.plural.clone(),
                 namespaced: r.scope == Scope::Namespaced,
-                verbs: r.verbs.clone(),
+                verbs: r.verbs.iter().map(|v| v.as_str().to_string()).collect(),
                 subresources: r.subresources.iter().map(|s| s.name.clone()).collect(),
                 operations,
+                source: if r.inferred { "inferred" } else { "extensions" },
             });
     }
     out.into_values().collect()
@@ -79,6 +83,7 @@ pub fn table(summary: &[GroupVersion]) -> String {
         "VERBS".into(),
         "SUBRESOURCES".into(),
         "OPS".into(),
+        "SOURCE".into(),
     ]];
     for gv in summary {
         for r in &gv.resources {
@@ -90,10 +95,11 @@ pub fn table(summary: &[GroupVersion]) -> String {
                 r.verbs.join(","),
                 r.subresources.join(","),
                 r.operations.to_string(),
+                r.source.to_string(),
             ]);
         }
     }
-    let widths: Vec<usize> = (0..7).map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..8).map(|i| rows.iter().map(|r| r[i].len()).max().unwrap_or(0)).collect();
     let mut text = String::new();
     for row in rows {
         let cells: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();

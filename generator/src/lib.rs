@@ -1,7 +1,8 @@
 //! k8s-packgen: generates a typed Rust crate from a Kubernetes cluster's OpenAPI spec.
 //!
 //! The pipeline, one module per step: [`load`] (Swagger 2.0 or OpenAPI 3.0 documents into one
-//! neutral model) -> [`fixups`] (known upstream spec bugs) -> [`ir`] (Kubernetes meaning and
+//! neutral model, with the extensions parsed into the [`vocabulary`]) -> [`infer`] (Kubernetes
+//! meaning where a spec lacks the extensions) -> [`fixups`] (known upstream spec bugs) -> [`ir`] (Kubernetes meaning and
 //! Rust names) -> [`emit`] (token streams from the IR only) -> [`format`] (prettyplease and
 //! headers) -> [`write`] (aside, then swap; or compare for `--check`).
 //!
@@ -16,9 +17,11 @@ pub mod emit;
 pub mod error;
 pub mod fixups;
 pub mod format;
+pub mod infer;
 pub mod inspect;
 pub mod ir;
 pub mod load;
+pub mod package;
 pub mod progress;
 // The emitted crate's client, compiled in for `cluster`: its doc examples name `k8s_pack` and
 // are tested in the emitted crate, so neither module takes part in this crate's doctests.
@@ -26,6 +29,7 @@ pub mod progress;
 #[cfg(not(doctest))]
 pub mod runtime;
 pub mod single_file;
+pub mod vocabulary;
 pub mod write;
 
 pub use builder::Builder;
@@ -114,10 +118,15 @@ fn build_api_timed(docs: &[Document], options: &Options, progress: &mut progress
     progress.phase("load");
     let mut spec = load::load_with_crds(docs, &options.crds)?;
     progress.phase("ir");
-    let fixups_applied = fixups::apply(&mut spec);
-    let mut api = ir::build::build(&spec)?;
-    api.fixups_applied = fixups_applied;
-    ir::filter::apply(&mut api, &options.selection)?;
+    let inferred = infer::apply(&mut spec);
+    if inferred > 0 {
+        spec.notes.push(format!(
+            "inferred the action or group/version/kind of {inferred} operations from their paths (the spec has no \
+             x-kubernetes-action or x-kubernetes-group-version-kind there)"
+        ));
+    }
+    fixups::apply(&mut spec);
+    let api = ir::build::build(&spec, &options.selection)?;
     progress.end_phase();
     Ok(api)
 }
@@ -129,6 +138,8 @@ pub fn generate(docs: &[Document], options: &Options) -> Result<Output> {
 
 /// [`generate`], reporting its phases to `progress`.
 pub fn generate_with(docs: &[Document], options: &Options, progress: &mut progress::Progress) -> Result<Output> {
+    package::check_name(&options.crate_name)?;
+    package::check_version(&options.crate_version)?;
     let api = build_api_timed(docs, options, progress)?;
 
     // The CRD files are inputs like the spec: they are named and hashed with it.

@@ -255,6 +255,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             progress.finish();
             let t = &output.timings;
             if verbose {
+                for note in &output.api.notes {
+                    eprintln!("note: {note}");
+                }
                 eprintln!(
                     "read {:?}, load {:?}, ir {:?}, emit {:?}, format {:?}, write {:?}, total {:?}",
                     read,

@@ -2,7 +2,7 @@
 
 use super::doc_attrs;
 use super::types::{runtime_name, type_tokens};
-use crate::ir::{Api, Field, FieldRole, Shape, TypeDef, TypeRef};
+use crate::ir::{Api, Field, FieldRole, Redaction, Shape, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -44,10 +44,10 @@ fn emit_redacting_debug(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStr
     let entries = fields.iter().map(|f| {
         let ident = format_ident!("{}", f.ident);
         let label = &f.ident;
-        if f.sensitive {
-            quote!(.field(#label, &self.#ident.as_ref().map(|values| crate::runtime::Redacted(values.keys().collect()))))
-        } else {
-            quote!(.field(#label, &self.#ident))
+        match f.redaction {
+            Redaction::Keys => quote!(.field(#label, &self.#ident.as_ref().map(|values| crate::runtime::Redacted(values.keys().collect())))),
+            Redaction::Whole => quote!(.field(#label, &crate::runtime::Redacted(::std::vec::Vec::new()))),
+            Redaction::None => quote!(.field(#label, &self.#ident)),
         }
     });
     let label = name.to_string();

@@ -5,66 +5,56 @@
 use super::modules::emit_resource_tree;
 use super::types::type_tokens;
 use super::{doc_attrs, FileContent};
+use crate::ir::actions::ParamSpec;
 use crate::ir::features::Features;
-use crate::ir::{Api, Operation, Param, ParamLocation, TypeRef};
+use crate::ir::{Api, Operation, Param, PatchCheck, PathPiece, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Every `actions` module file.
 pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileContent>) {
     let mut modules: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
-    for op in api.operations.iter().filter(|o| emitted(o)) {
+    for op in api.operations.iter().filter(|o| o.has_action()) {
         modules.entry(op.module.clone()).or_default().push(op);
     }
-    let specs = param_specs(api);
     emit_resource_tree("actions", modules.keys(), features, files, |module| {
         let ops = modules.get(module).into_iter().flatten().map(|op| {
             let function = emit_operation(api, op);
-            let action = emit_action(api, op, &specs);
+            let action = emit_action(api, op);
             quote!(#function #action)
         });
         let root = module.is_empty().then(|| {
             let queries = emit_query_sets(api);
             let registry = emit_registry(api, features);
-            let params = emit_param_specs(&specs);
+            let params = emit_param_specs(&api.param_specs);
             quote!(#queries #registry #params)
         });
         quote!(#root #(#ops)*)
     });
 }
 
-/// Connect operations (exec, attach, port-forward, proxy) need streaming protocols.
-pub fn emitted(op: &Operation) -> bool {
-    op.action.as_deref() != Some("connect")
-}
-
-/// The name of an action's descriptor static.
-fn action_static(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", op.ident.to_uppercase())
-}
-
 /// The static descriptor the generic action runner works from.
-fn emit_action(api: &Api, op: &Operation, specs: &BTreeMap<ParamKey, String>) -> TokenStream {
+fn emit_action(api: &Api, op: &Operation) -> TokenStream {
     let name = &op.id;
-    let static_name = action_static(op);
+    let static_name = format_ident!("{}", op.static_name);
     let (group, version, resource) = match &op.resource {
         Some(key) => (key.group.as_str(), key.version.as_str(), key.plural.as_str()),
         None => ("", "", ""),
     };
-    let verb = op.action.as_deref().unwrap_or("");
+    let verb = op.action.map(crate::ir::Action::as_str).unwrap_or("");
     let description = op.doc.as_deref().unwrap_or("");
     let method = op.method.to_uppercase();
     let path = &op.path;
-    let params = op.params.iter().filter(|p| p.location != ParamLocation::Header).map(|p| {
-        let name = format_ident!("{}", specs[&param_key(p)]);
+    let params = op.params.iter().filter_map(|p| p.spec.as_ref()).map(|spec| {
+        let name = format_ident!("{}", spec);
         quote!(&crate::actions::#name,)
     });
     let body = match &op.body {
         None => quote!(::core::option::Option::None),
         Some(body) => {
             let required = body.required;
-            let kind = if is_patch(op) {
+            let kind = if op.patch_check.is_some() {
                 quote!(crate::runtime::actions::BodyKind::Patch)
             } else {
                 let ty = type_tokens(api, &body.ty, &[]);
@@ -107,42 +97,8 @@ fn emit_action(api: &Api, op: &Operation, specs: &BTreeMap<ParamKey, String>) ->
     }
 }
 
-/// What makes two parameter specs the same: (wire, location, kind, required, description).
-type ParamKey = (String, &'static str, &'static str, bool, String);
-
-fn param_key(p: &Param) -> ParamKey {
-    let location = if p.location == ParamLocation::Path { "Path" } else { "Query" };
-    let kind = match p.ty {
-        TypeRef::I32 | TypeRef::I64 => "Integer",
-        TypeRef::Bool => "Boolean",
-        _ => "String",
-    };
-    (p.wire.clone(), location, kind, p.required, p.doc.clone().unwrap_or_default())
-}
-
-/// Each distinct parameter spec of the actions and the name of its static: the same
-/// parameter (`labelSelector`, `resourceVersion`, ...) is described once, not per action.
-fn param_specs(api: &Api) -> BTreeMap<ParamKey, String> {
-    let keys: BTreeSet<ParamKey> = api
-        .operations
-        .iter()
-        .filter(|o| emitted(o))
-        .flat_map(|o| o.params.iter().filter(|p| p.location != ParamLocation::Header).map(param_key))
-        .collect();
-    let mut count: BTreeMap<String, usize> = BTreeMap::new();
-    keys.into_iter()
-        .map(|key| {
-            let base = format!("PARAM_{}", crate::ir::names::snake_ident(&key.0).trim_end_matches('_').to_uppercase());
-            let n = count.entry(base.clone()).or_default();
-            *n += 1;
-            let name = if *n == 1 { base } else { format!("{base}_{n}") };
-            (key, name)
-        })
-        .collect()
-}
-
-fn emit_param_specs(specs: &BTreeMap<ParamKey, String>) -> TokenStream {
-    let statics = specs.iter().map(|((wire, location, kind, required, description), name)| {
+fn emit_param_specs(specs: &[ParamSpec]) -> TokenStream {
+    let statics = specs.iter().map(|ParamSpec { wire, location, kind, required, description, name }| {
         let name = format_ident!("{}", name);
         let (location, kind) = (format_ident!("{}", location), format_ident!("{}", kind));
         quote! {
@@ -162,11 +118,11 @@ fn emit_param_specs(specs: &BTreeMap<ParamKey, String>) -> TokenStream {
 
 /// Every action, sorted by name, so lookups are a binary search over a static slice.
 fn emit_registry(api: &Api, features: &Features) -> TokenStream {
-    let mut ops: Vec<&Operation> = api.operations.iter().filter(|o| emitted(o)).collect();
+    let mut ops: Vec<&Operation> = api.operations.iter().filter(|o| o.has_action()).collect();
     ops.sort_by(|a, b| a.id.cmp(&b.id));
     let entries = ops.iter().map(|op| {
         let module = op.module.iter().map(|m| format_ident!("{}", m));
-        let static_name = action_static(op);
+        let static_name = format_ident!("{}", op.static_name);
         let cfg = features.of_module(&op.module).map(|f| quote!(#[cfg(feature = #f)]));
         quote!(#cfg &crate::actions::#(#module::)*#static_name)
     });
@@ -221,47 +177,35 @@ fn deleted_kind(api: &Api, op: &Operation) -> Option<TypeRef> {
     Some(TypeRef::Named(resource.type_def.clone()))
 }
 
-fn is_patch(op: &Operation) -> bool {
-    op.method == "patch"
-}
-
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let ident = format_ident!("{}", op.ident);
     let mut doc = op.doc.clone().unwrap_or_default();
     doc.push_str(&format!("\n\n`{} {}` (operationId `{}`)", op.method.to_uppercase(), op.path, op.id));
     let doc = doc_attrs(Some(&doc));
 
-    // Path parameters in the order the path names them; the path is the concatenation of
-    // literal pieces and encoded parameters.
-    let mut pieces = Vec::new();
-    let mut path_params = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
-        let literal = &rest[..start];
-        if !literal.is_empty() {
-            pieces.push(quote!(#literal));
-        }
-        let wire = &rest[start + 1..end];
-        let ident = op
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire == wire)
-            .map(|p| p.ident.clone())
-            .unwrap_or_else(|| crate::ir::names::snake_ident(wire));
-        let ident = format_ident!("{}", ident);
-        pieces.push(quote!(&crate::runtime::request::segment(#ident)));
-        path_params.push(quote!(#ident: &str,));
-        rest = &rest[(end + 1).min(rest.len())..];
-    }
-    if !rest.is_empty() {
-        pieces.push(quote!(#rest));
-    }
+    // The path is the concatenation of literal pieces and encoded parameters; the builder
+    // takes each parameter once, in the order the path first names it.
+    let mut path_params: Vec<proc_macro2::Ident> = Vec::new();
+    let pieces: Vec<TokenStream> = op
+        .path_pieces
+        .iter()
+        .map(|piece| match piece {
+            PathPiece::Literal(text) => quote!(#text),
+            PathPiece::Param(ident) => {
+                let ident = format_ident!("{}", ident);
+                if !path_params.contains(&ident) {
+                    path_params.push(ident.clone());
+                }
+                quote!(&crate::runtime::request::segment(#ident))
+            }
+        })
+        .collect();
+    let path_params = path_params.iter().map(|ident| quote!(#ident: &str,));
 
     let response = match response_type(op) {
         // A delete answers with the object or with a Status, whatever the spec declares (it
         // declares Status for most core resources).
-        Some(ty) if op.action.as_deref() == Some("delete") => {
+        Some(ty) if op.action == Some(crate::ir::Action::Delete) => {
             let object = deleted_kind(api, op).unwrap_or_else(|| ty.clone());
             let ty = type_tokens(api, &object, &[]);
             quote!(crate::runtime::request::DeleteResult<#ty>)
@@ -278,12 +222,24 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         None => (TokenStream::new(), quote!(&crate::runtime::request::NoQuery {})),
     };
     let (body_param, body_arg, check) = match &op.body {
-        Some(_) if is_patch(op) => {
-            let check = if op.query.is_some() {
-                quote!(crate::runtime::request::check_patch(body, query.force, query.field_manager.as_deref())?;)
-            } else {
-                TokenStream::new()
-            };
+        Some(_) if op.patch_check.is_some() => {
+            let check = op
+                .patch_check
+                .as_ref()
+                .map(|PatchCheck { force, field_manager }| {
+                    let none = quote!(::core::option::Option::None);
+                    let force = force.as_ref().map(|f| {
+                        let f = format_ident!("{}", f);
+                        quote!(query.#f)
+                    });
+                    let field_manager = field_manager.as_ref().map(|f| {
+                        let f = format_ident!("{}", f);
+                        quote!(query.#f.as_deref())
+                    });
+                    let (force, field_manager) = (force.unwrap_or(none.clone()), field_manager.unwrap_or(none));
+                    quote!(crate::runtime::request::check_patch(body, #force, #field_manager)?;)
+                })
+                .unwrap_or_default();
             (
                 quote!(body: &crate::runtime::request::Patch,),
                 quote!(crate::runtime::request::Body::<()>::Patch(body)),

@@ -83,7 +83,7 @@ pub fn emit_resource(api: &Api, t: &TypeDef) -> TokenStream {
         Scope::Namespaced => quote!(crate::Scope::Namespaced),
         Scope::Cluster => quote!(crate::Scope::Cluster),
     };
-    let verbs = &resource.verbs;
+    let verbs = resource.verbs.iter().map(|v| v.as_str());
     let listable = resource.list_def.as_ref().and_then(|list| api.type_def(list)).map(|list| {
         let page = emit_list_page(api, list, t);
         let list = super::types::type_tokens(api, &crate::ir::TypeRef::Named(list.def_name.clone()), &t.path.module);

@@ -106,12 +106,12 @@ fn emit_root(api: &Api, features: &Features, defs: &[SensorDef]) -> TokenStream 
     });
     let mut metas: BTreeSet<&str> = defs.iter().map(|d| d.meta_def.as_str()).collect();
     // Custom resources carry the standard ObjectMeta when the spec has it.
-    let standard = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
-    let dynamic_meta = if crate::ir::sensors::is_object_meta(api, standard) {
-        metas.insert(standard);
-        type_tokens(api, &TypeRef::Named(standard.to_string()), &here())
-    } else {
-        quote!(::serde_json::Value)
+    let dynamic_meta = match api.object_meta().filter(|meta| crate::ir::sensors::is_object_meta(api, meta)) {
+        Some(standard) => {
+            metas.insert(standard);
+            type_tokens(api, &TypeRef::Named(standard.to_string()), &here())
+        }
+        None => quote!(::serde_json::Value),
     };
     let meta_impls = metas.iter().map(|def| emit_metadata_impl(api, def));
     quote! {

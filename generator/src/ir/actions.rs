@@ -1,15 +1,17 @@
 //! Where operations go: one `actions` module per resource (`actions::core::v1::secrets`), named
 //! after the group, version and plural; and the query parameter sets they share.
 
-use super::names::{module_ident, snake_ident};
-use super::{Operation, Param, ParamLocation, Resource, TypeRef};
+use super::names::{dedupe, module_ident, snake_ident, Scope};
+use super::{Action, Operation, Param, ParamLocation, Resource, ResourceKey, TypeRef};
+use crate::vocabulary::api_prefix;
 use heck::ToUpperCamelCase;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The module of a group: `core` for the core group, the first label of a Kubernetes group
 /// (`rbac.authorization.k8s.io` -> `rbac`) or of a one-label group (`apps`), and the whole group
 /// otherwise (`example.com` -> `example_com`). Kubernetes groups whose first labels collide
-/// fall back to their whole name.
+/// fall back to their whole name; groups whose whole names still collide (`my-app.io`,
+/// `my.app.io`) are told apart by a suffix, given to the group that sorts later.
 pub fn group_modules<'a>(groups: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
     let short = |g: &str| -> String {
         if g.is_empty() {
@@ -25,14 +27,16 @@ pub fn group_modules<'a>(groups: impl IntoIterator<Item = &'a str>) -> BTreeMap<
     for g in &groups {
         *count.entry(short(g)).or_default() += 1;
     }
-    groups
-        .into_iter()
+    let candidates: Vec<(String, String)> = groups
+        .iter()
         .map(|g| {
             let name = short(g);
             let name = if count[&name] > 1 { module_ident(g) } else { name };
             (g.to_string(), name)
         })
-        .collect()
+        .collect();
+    let names = dedupe(&candidates, "_");
+    candidates.into_iter().map(|(g, _)| g).zip(names).collect()
 }
 
 /// A plural split into words by its kind's words: `networkpolicies` + `NetworkPolicy` ->
@@ -55,41 +59,124 @@ pub fn plural_module(plural: &str, kind: &str) -> String {
 }
 
 /// Sets `Operation::module` for every operation: its resource's module, or for discovery
-/// operations the group-version, group or root module their path names.
-pub fn assign_modules(operations: &mut [Operation], resources: &[Resource]) {
-    let groups = group_modules(operations.iter().filter_map(|o| path_group(&o.path)));
+/// operations the group-version, group or root module their path names. `groups` holds every
+/// group's module ([`group_modules`]); versions are unique within a group, plurals within a
+/// group-version (`Widgets` and `widgets` are two resources).
+pub fn assign_modules(operations: &mut [Operation], resources: &[Resource], groups: &BTreeMap<String, String>) {
+    let mut versions: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut version_scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    let group_versions: BTreeSet<(String, String)> = operations
+        .iter()
+        .filter_map(|o| api_prefix(&o.path))
+        .filter_map(|(g, v)| Some((g.to_string(), v?.to_string())))
+        .collect();
+    for (group, version) in group_versions {
+        let name = version_scopes.entry(group.clone()).or_default().claim(&module_ident(&version), "_");
+        versions.insert((group, version), name);
+    }
+    let mut plurals: BTreeMap<ResourceKey, String> = BTreeMap::new();
+    let mut plural_scopes: BTreeMap<(String, String), Scope> = BTreeMap::new();
+    let keys: BTreeSet<ResourceKey> = operations.iter().filter_map(|o| o.resource.clone()).collect();
+    for key in keys {
+        let kind = resources
+            .iter()
+            .find(|r| r.gvk.group == key.group && r.gvk.version == key.version && r.plural == key.plural)
+            .map(|r| r.gvk.kind.as_str());
+        let base = match kind {
+            Some(kind) => plural_module(&key.plural, kind),
+            None => module_ident(&key.plural),
+        };
+        let scope = plural_scopes.entry((key.group.clone(), key.version.clone())).or_default();
+        let name = scope.claim(&base, "_");
+        plurals.insert(key, name);
+    }
     for op in operations.iter_mut() {
         let mut module = Vec::new();
-        if let Some(group) = path_group(&op.path) {
-            module.push(groups[group].clone());
-            let segments: Vec<&str> = op.path.trim_matches('/').split('/').collect();
-            let version = if group.is_empty() { segments.get(1) } else { segments.get(2) };
-            if let Some(version) = version {
-                module.push(module_ident(version));
-            }
+        if let Some((group, version)) = api_prefix(&op.path) {
+            module.extend(groups.get(group).cloned());
+            module.extend(version.and_then(|v| versions.get(&(group.to_string(), v.to_string()))).cloned());
         }
         if let Some(key) = &op.resource {
-            let kind = resources
-                .iter()
-                .find(|r| r.gvk.group == key.group && r.gvk.version == key.version && r.plural == key.plural)
-                .map(|r| r.gvk.kind.clone());
-            match kind {
-                Some(kind) => module.push(plural_module(&key.plural, &kind)),
-                None => module.push(module_ident(&key.plural)),
-            }
+            module.extend(plurals.get(key).cloned());
         }
         op.module = module;
     }
 }
 
-/// The group a path is under: `""` for `/api/...`, the group for `/apis/GROUP/...`.
-fn path_group(path: &str) -> Option<&str> {
-    let mut segments = path.trim_start_matches('/').split('/');
-    match (segments.next(), segments.next()) {
-        (Some("api"), _) => Some(""),
-        (Some("apis"), Some(group)) if !group.is_empty() => Some(group),
-        _ => None,
+/// One shared parameter descriptor of the actions: the same parameter (`labelSelector`,
+/// `resourceVersion`, ...) is described once, not per action.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ParamSpec {
+    pub wire: String,
+    /// `Path` or `Query`, as the runtime's `Location` names them.
+    pub location: &'static str,
+    /// `Integer`, `Boolean` or `String`, as the runtime's `ParamKind` names them.
+    pub kind: &'static str,
+    pub required: bool,
+    pub description: String,
+    /// The static's name (`PARAM_LABEL_SELECTOR`).
+    pub name: String,
+}
+
+fn spec_of(p: &Param) -> ParamSpec {
+    let location = if p.location == ParamLocation::Path { "Path" } else { "Query" };
+    let kind = match p.ty {
+        TypeRef::I32 | TypeRef::I64 => "Integer",
+        TypeRef::Bool => "Boolean",
+        _ => "String",
+    };
+    ParamSpec {
+        wire: p.wire.clone(),
+        location,
+        kind,
+        required: p.required,
+        description: p.doc.clone().unwrap_or_default(),
+        name: String::new(),
     }
+}
+
+/// Names the actions' statics: the parameter descriptors they share (set on each `Param`),
+/// and each operation's descriptor (unique in its module; at the `actions` root also beside
+/// `REGISTRY` and the parameter descriptors). Function names are made unique per module too
+/// (`listWidget` and `list_widget` are both `list_widget`).
+pub fn name_actions(operations: &mut [Operation]) -> Vec<ParamSpec> {
+    let mut specs: BTreeMap<ParamSpec, String> = BTreeMap::new();
+    for op in operations.iter().filter(|o| o.has_action()) {
+        for p in op.params.iter().filter(|p| p.location != ParamLocation::Header) {
+            specs.entry(spec_of(p)).or_default();
+        }
+    }
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for (spec, name) in specs.iter_mut() {
+        let base = format!("PARAM_{}", snake_ident(&spec.wire).trim_end_matches('_').to_uppercase());
+        let n = count.entry(base.clone()).or_default();
+        *n += 1;
+        *name = if *n == 1 { base } else { format!("{base}_{n}") };
+    }
+    for op in operations.iter_mut().filter(|o| o.has_action()) {
+        for p in op.params.iter_mut().filter(|p| p.location != ParamLocation::Header) {
+            p.spec = specs.get(&spec_of(p)).cloned();
+        }
+    }
+    let mut by_module: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (i, op) in operations.iter().enumerate() {
+        by_module.entry(op.module.clone()).or_default().push(i);
+    }
+    for (module, ops) in by_module {
+        let candidates: Vec<(String, String)> =
+            ops.iter().map(|&i| (operations[i].id.clone(), snake_ident(&operations[i].id))).collect();
+        let idents = dedupe(&candidates, "_");
+        let mut statics = if module.is_empty() {
+            Scope::reserving(specs.values().map(String::as_str).chain(["REGISTRY"]))
+        } else {
+            Scope::default()
+        };
+        for (&i, ident) in ops.iter().zip(idents) {
+            operations[i].static_name = statics.claim(&ident.to_uppercase(), "_");
+            operations[i].ident = ident;
+        }
+    }
+    specs.into_iter().map(|(spec, name)| ParamSpec { name, ..spec }).collect()
 }
 
 /// Groups the operations' query parameters into shared structs and sets `Operation::query`.
@@ -117,7 +204,7 @@ pub fn query_sets(operations: &mut [Operation]) -> BTreeMap<String, Vec<Param>> 
     let mut candidates: Vec<(Key, String)> = Vec::new();
     for (key, ops) in &users {
         let name = if ops.len() == 1 {
-            format!("{}Query", operations[ops[0]].id.to_upper_camel_case())
+            super::names::type_ident(&format!("{}Query", operations[ops[0]].id.to_upper_camel_case()))
         } else {
             let mut verbs: Vec<&str> = ops.iter().filter_map(|&i| verb_word(&operations[i])).collect();
             verbs.sort();
@@ -143,15 +230,15 @@ pub fn query_sets(operations: &mut [Operation]) -> BTreeMap<String, Vec<Param>> 
 }
 
 fn verb_word(op: &Operation) -> Option<&'static str> {
-    Some(match op.action.as_deref()? {
-        "get" => "Get",
-        "list" | "watch" | "watchlist" => "ListWatch",
-        "post" => "Create",
-        "put" => "Update",
-        "patch" => "Patch",
-        "delete" => "Delete",
-        "deletecollection" => "DeleteCollection",
-        _ => return None,
+    Some(match op.action? {
+        Action::Get => "Get",
+        Action::List | Action::Watch | Action::WatchList => "ListWatch",
+        Action::Post => "Create",
+        Action::Put => "Update",
+        Action::Patch => "Patch",
+        Action::Delete => "Delete",
+        Action::DeleteCollection => "DeleteCollection",
+        Action::Connect => return None,
     })
 }
 
@@ -167,6 +254,8 @@ mod tests {
         assert_eq!(groups["example.com"], "example_com");
         let clash = group_modules(["foo.k8s.io", "foo.x.k8s.io"]);
         assert_eq!((clash["foo.k8s.io"].as_str(), clash["foo.x.k8s.io"].as_str()), ("foo_k8s_io", "foo_x_k8s_io"));
+        let same = group_modules(["my-app.io", "my.app.io"]);
+        assert_eq!((same["my-app.io"].as_str(), same["my.app.io"].as_str()), ("my_app_io", "my_app_io_2"));
         assert_eq!(plural_module("networkpolicies", "NetworkPolicy"), "network_policies");
         assert_eq!(plural_module("rolebindings", "RoleBinding"), "role_bindings");
         assert_eq!(plural_module("horizontalpodautoscalers", "HorizontalPodAutoscaler"), "horizontal_pod_autoscalers");

@@ -24,41 +24,46 @@ impl Features {
     }
 }
 
-/// `apps-v1` for the module pair `["apps", "v1"]`.
-fn feature_name(group_module: &str, version_module: &str) -> String {
-    format!("{group_module}-{version_module}").replace('_', "-")
+/// The emitted crate's own features, which no group-version may be named like.
+const OWN_FEATURES: &[&str] = &["actions", "all-apis", "cli", "client", "default", "sensors"];
+
+/// `apps-v1` for the module pair `["apps", "v1"]`, unique among the crate's features.
+fn feature_names(pairs: BTreeSet<Vec<String>>) -> BTreeMap<Vec<String>, String> {
+    let mut scope = super::names::Scope::reserving(OWN_FEATURES.iter().copied());
+    pairs
+        .into_iter()
+        .map(|pair| {
+            let name = scope.claim(&pair.join("-").replace('_', "-"), "-");
+            (pair, name)
+        })
+        .collect()
 }
 
 pub fn features(api: &Api) -> Features {
     let mut out = Features::default();
-    for op in &api.operations {
-        if op.module.len() >= 2 {
-            let key = op.module[..2].to_vec();
-            let name = feature_name(&key[0], &key[1]);
-            out.group_versions.insert(key, name);
-        }
-    }
-    // Model modules: gated when all their kinds are of one group-version.
-    let module_of: BTreeMap<&str, &Vec<String>> =
-        api.types.values().map(|t| (t.def_name.as_str(), &t.path.module)).collect();
     // Group modules as the actions tree names them; groups without operations by the same rule.
-    let mut groups =
-        super::actions::group_modules(api.types.values().flat_map(|t| t.gvks.iter().map(|g| g.group.as_str())));
-    for op in &api.operations {
-        if let (Some(key), Some(module)) = (&op.resource, op.module.first()) {
-            groups.insert(key.group.clone(), module.clone());
-        }
-    }
+    let groups = &api.group_modules;
+    // Model modules: gated when all their kinds are of one group-version.
+    let mut model_pairs: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
     for (module, types) in api.modules() {
         let gvs: BTreeSet<(&str, &str)> =
             types.iter().flat_map(|t| t.gvks.iter().map(|g| (g.group.as_str(), g.version.as_str()))).collect();
         if let ([(group, version)], false) = (gvs.iter().copied().collect::<Vec<_>>().as_slice(), module.is_empty()) {
-            let key = [groups[*group].clone(), super::names::module_ident(version)];
-            let name =
-                out.group_versions.get(key.as_slice()).cloned().unwrap_or_else(|| feature_name(&key[0], &key[1]));
-            out.models.insert(module, name);
+            model_pairs.insert(module, vec![groups[*group].clone(), super::names::module_ident(version)]);
         }
     }
+    let op_pairs: BTreeSet<Vec<String>> =
+        api.operations.iter().filter(|op| op.module.len() >= 2).map(|op| op.module[..2].to_vec()).collect();
+    let names = feature_names(op_pairs.iter().chain(model_pairs.values()).cloned().collect());
+    for pair in op_pairs {
+        let name = names[&pair].clone();
+        out.group_versions.insert(pair, name);
+    }
+    for (module, pair) in model_pairs {
+        out.models.insert(module, names[&pair].clone());
+    }
+    let module_of: BTreeMap<&str, &Vec<String>> =
+        api.types.values().map(|t| (t.def_name.as_str(), &t.path.module)).collect();
     // A module always compiled cannot refer to a gated one: that one is always compiled too.
     let refs: BTreeMap<&Vec<String>, BTreeSet<&Vec<String>>> = api
         .types

@@ -179,16 +179,6 @@ fn key(r: &Resource) -> ResourceKey {
     ResourceKey { group: r.gvk.group.clone(), version: r.gvk.version.clone(), plural: r.plural.clone() }
 }
 
-/// The API group a non-resource path belongs to (`/apis/apps/` -> `apps`, `/api/` -> core).
-fn path_group(path: &str) -> Option<&str> {
-    let mut segments = path.trim_start_matches('/').split('/');
-    match segments.next()? {
-        "api" => Some(""),
-        "apis" => segments.next().filter(|g| !g.is_empty()),
-        _ => None,
-    }
-}
-
 /// Keeps the selected resources, their operations (with `--groups` alone, also the group's
 /// discovery operations) and the types they reach.
 pub fn apply(api: &mut Api, selection: &Selection) -> Result<()> {
@@ -201,7 +191,9 @@ pub fn apply(api: &mut Api, selection: &Selection) -> Result<()> {
     api.resources.retain(|r| keys.contains(&key(r)));
     api.operations.retain(|op| match &op.resource {
         Some(k) => keys.contains(k),
-        None => whole_groups.as_ref().is_some_and(|groups| path_group(&op.path).is_some_and(|g| groups.contains(g))),
+        None => whole_groups
+            .as_ref()
+            .is_some_and(|groups| crate::vocabulary::api_prefix(&op.path).is_some_and(|(g, _)| groups.contains(g))),
     });
 
     let used: BTreeSet<String> = api.operations.iter().filter_map(|op| op.query.clone()).collect();

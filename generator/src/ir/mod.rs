@@ -7,12 +7,16 @@ pub mod build;
 pub mod features;
 pub mod filter;
 pub mod names;
+pub mod operations;
+pub mod resources;
 pub mod sensors;
 pub mod special;
+pub mod types;
 
 use std::collections::BTreeMap;
 
 pub use crate::load::model::Gvk;
+pub use crate::vocabulary::{Action, ResourcePath, Verb};
 
 /// The whole API.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25,8 +29,15 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The upstream-bug fixups that changed something, by name.
     pub fixups_applied: Vec<String>,
+    /// What loading, inference and the fixups chose or changed, one line each (shown by `-v`).
+    pub notes: Vec<String>,
     /// Query parameter sets shared by operations, by struct name (`ListWatchQuery`).
     pub query_sets: BTreeMap<String, Vec<Param>>,
+    /// The module of each API group in the `actions` and `sensors` trees and in feature
+    /// names (`""` -> `core`, `rbac.authorization.k8s.io` -> `rbac`).
+    pub group_modules: BTreeMap<String, String>,
+    /// The parameter descriptors the actions share, sorted by what they describe.
+    pub param_specs: Vec<actions::ParamSpec>,
 }
 
 /// A Rust path: the module segments below the crate root and the item's name.
@@ -79,6 +90,19 @@ pub struct Field {
     pub role: FieldRole,
     /// Holds secret values: `Debug` prints `<redacted>` instead.
     pub sensitive: bool,
+    /// How `Debug` shows it when it is sensitive.
+    pub redaction: Redaction,
+}
+
+/// What `Debug` shows of a sensitive field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Redaction {
+    /// Not sensitive: the value.
+    None,
+    /// An optional map of secret values (Secret `data`): the keys it holds, no values.
+    Keys,
+    /// Any other shape: `<redacted>` alone.
+    Whole,
 }
 
 /// What a field holds.
@@ -157,19 +181,19 @@ pub struct Resource {
     pub type_def: String,
     /// The definition of its list kind, if it can be listed.
     pub list_def: Option<String>,
-    /// Kubernetes verbs, in the canonical order of [`VERBS`].
-    pub verbs: Vec<String>,
+    /// Kubernetes verbs, in the canonical order of [`Verb::ALL`].
+    pub verbs: Vec<Verb>,
     pub subresources: Vec<Subresource>,
+    /// Found by [`crate::infer`] (the spec has no Kubernetes extensions for it), not read
+    /// from `x-kubernetes-group-version-kind` and `x-kubernetes-action`.
+    pub inferred: bool,
 }
-
-/// Verbs in the order they are listed.
-pub const VERBS: [&str; 8] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 /// A subresource such as `status`, `scale`, `log`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Subresource {
     pub name: String,
-    pub verbs: Vec<String>,
+    pub verbs: Vec<Verb>,
     /// The kind the subresource speaks, if the spec says (`Scale`, `Eviction`, ...).
     pub gvk: Option<Gvk>,
 }
@@ -186,6 +210,23 @@ pub struct Param {
     pub ty: TypeRef,
     pub required: bool,
     pub doc: Option<String>,
+    /// The shared descriptor static an action lists it by (`PARAM_LABEL_SELECTOR`); path and
+    /// query parameters of emitted operations have one.
+    pub spec: Option<String>,
+}
+
+/// A piece of an operation's path: literal text, or a path parameter by its Rust name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPiece {
+    Literal(String),
+    Param(String),
+}
+
+/// The query fields a patch request builder checks the patch against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatchCheck {
+    pub force: Option<String>,
+    pub field_manager: Option<String>,
 }
 
 /// The request body.
@@ -200,13 +241,21 @@ pub struct BodyDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
     pub id: String,
-    /// The snake_case function name.
+    /// The snake_case function name, unique in its module.
     pub ident: String,
+    /// The name of its action descriptor static, unique in its module.
+    pub static_name: String,
+    /// The path as literals and parameters (a placeholder repeated in the path is one parameter).
+    pub path_pieces: Vec<PathPiece>,
+    /// Patch operations with a body: what the request builder checks.
+    pub patch_check: Option<PatchCheck>,
     pub method: String,
     pub path: String,
     pub doc: Option<String>,
-    /// `x-kubernetes-action`.
-    pub action: Option<String>,
+    /// `x-kubernetes-action` (or inferred).
+    pub action: Option<Action>,
+    /// The Kubernetes verb it is authorized as, on a resource path.
+    pub verb: Option<Verb>,
     pub gvk: Option<Gvk>,
     /// The resource the path addresses: (group, version, plural), if it is a resource path.
     pub resource: Option<ResourceKey>,
@@ -233,9 +282,33 @@ pub struct ResourceKey {
     pub plural: String,
 }
 
+impl ResourceKey {
+    /// The resource a path addresses.
+    pub fn of(path: &ResourcePath) -> ResourceKey {
+        ResourceKey { group: path.group.clone(), version: path.version.clone(), plural: path.plural.clone() }
+    }
+}
+
+impl Operation {
+    /// Emitted as a request builder and an action: every operation but connect ones (exec,
+    /// attach, port-forward, proxy), which need streaming protocols.
+    pub fn has_action(&self) -> bool {
+        self.action != Some(Action::Connect)
+    }
+}
+
 impl Api {
     pub fn type_def(&self, def_name: &str) -> Option<&TypeDef> {
         self.types.get(def_name)
+    }
+
+    /// The definition of the standard `ObjectMeta` (by its canonical name, whichever prefix
+    /// the spec writes), if the spec has one.
+    pub fn object_meta(&self) -> Option<&str> {
+        self.types
+            .keys()
+            .find(|name| special::canonical(name) == Some(special::Canonical::ObjectMeta))
+            .map(String::as_str)
     }
 
     /// The resource whose kind is this definition.

@@ -3,7 +3,7 @@
 //! operation (`x-kubernetes-action: list`, not under the deprecated `/watch/` prefix) that takes
 //! the `watch` parameter, and when its kind has an `ObjectMeta`-shaped `metadata` field.
 
-use super::{Api, Resource, Shape, TypeRef};
+use super::{Action, Api, Resource, Shape, TypeRef, Verb};
 
 /// One watchable resource.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,14 +35,14 @@ pub fn sensors(api: &Api) -> Vec<SensorDef<'_>> {
 }
 
 fn sensor<'a>(api: &Api, resource: &'a Resource) -> Option<SensorDef<'a>> {
-    if !["list", "watch"].iter().all(|v| resource.verbs.iter().any(|r| r == v)) {
+    if ![Verb::List, Verb::Watch].iter().all(|v| resource.verbs.contains(v)) {
         return None;
     }
     let lists: Vec<_> = api
         .operations
         .iter()
         .filter(|op| {
-            op.action.as_deref() == Some("list")
+            op.action == Some(Action::List)
                 && !op.legacy_watch_path
                 && op.subresource.is_none()
                 && op.params.iter().any(|p| p.wire == "watch")

@@ -13,6 +13,7 @@ use super::model::*;
 use super::swagger2::kind_of;
 use super::Document;
 use crate::error::{Error, Result};
+use crate::vocabulary::ResourcePath;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -456,7 +457,7 @@ struct Target<'a> {
 
 /// One operation to build: which base operation it is modelled on and what it is called.
 struct OpShape {
-    action: &'static str,
+    action: Action,
     method: &'static str,
     has_name: bool,
     subresource: Option<&'static str>,
@@ -472,7 +473,7 @@ struct OpShape {
 }
 
 const fn shape(
-    action: &'static str,
+    action: Action,
     method: &'static str,
     has_name: bool,
     verb: &'static str,
@@ -495,28 +496,33 @@ const fn shape(
 
 fn operations(target: &Target, status: bool, scale: bool, base: &Spec) -> Result<Vec<Operation>> {
     let mut shapes = vec![
-        shape("list", "get", false, "list", "", ""),
-        shape("post", "post", false, "create", "", ""),
-        shape("deletecollection", "delete", false, "delete", "Collection", ""),
-        shape("get", "get", true, "read", "", ""),
-        shape("put", "put", true, "replace", "", ""),
-        shape("patch", "patch", true, "patch", "", ""),
-        shape("delete", "delete", true, "delete", "", ""),
-        OpShape { watch_prefix: true, optional: true, ..shape("watchlist", "get", false, "watch", "", "List") },
-        OpShape { watch_prefix: true, optional: true, ..shape("watch", "get", true, "watch", "", "") },
+        shape(Action::List, "get", false, "list", "", ""),
+        shape(Action::Post, "post", false, "create", "", ""),
+        shape(Action::DeleteCollection, "delete", false, "delete", "Collection", ""),
+        shape(Action::Get, "get", true, "read", "", ""),
+        shape(Action::Put, "put", true, "replace", "", ""),
+        shape(Action::Patch, "patch", true, "patch", "", ""),
+        shape(Action::Delete, "delete", true, "delete", "", ""),
+        OpShape { watch_prefix: true, optional: true, ..shape(Action::WatchList, "get", false, "watch", "", "List") },
+        OpShape { watch_prefix: true, optional: true, ..shape(Action::Watch, "get", true, "watch", "", "") },
     ];
     if target.names.namespaced {
-        shapes.push(OpShape { all_namespaces: true, ..shape("list", "get", false, "list", "", "ForAllNamespaces") });
+        shapes.push(OpShape {
+            all_namespaces: true,
+            ..shape(Action::List, "get", false, "list", "", "ForAllNamespaces")
+        });
         shapes.push(OpShape {
             all_namespaces: true,
             watch_prefix: true,
             optional: true,
-            ..shape("watchlist", "get", false, "watch", "", "ListForAllNamespaces")
+            ..shape(Action::WatchList, "get", false, "watch", "", "ListForAllNamespaces")
         });
     }
     for (sub, suffix) in [(status.then_some("status"), "Status"), (scale.then_some("scale"), "Scale")] {
         let Some(sub) = sub else { continue };
-        for (action, method, verb) in [("get", "get", "read"), ("put", "put", "replace"), ("patch", "patch", "patch")] {
+        for (action, method, verb) in
+            [(Action::Get, "get", "read"), (Action::Put, "put", "replace"), (Action::Patch, "patch", "patch")]
+        {
             shapes.push(OpShape { subresource: Some(sub), ..shape(action, method, true, verb, "", suffix) });
         }
     }
@@ -540,41 +546,17 @@ fn operations(target: &Target, status: bool, scale: bool, base: &Spec) -> Result
     Ok(ops)
 }
 
-/// The path of an operation split like the IR does: (namespaced, has name, subresource, watch prefix).
-fn path_shape(path: &str) -> Option<(bool, bool, Option<&str>, bool)> {
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let mut rest = match segments.as_slice() {
-        ["api", _, rest @ ..] => rest,
-        ["apis", _, _, rest @ ..] => rest,
-        _ => return None,
-    };
-    let watch = rest.first() == Some(&"watch");
-    if watch {
-        rest = &rest[1..];
-    }
-    let namespaced = rest.len() >= 3 && rest[0] == "namespaces" && rest[1] == "{namespace}";
-    if namespaced {
-        rest = &rest[2..];
-    }
-    let plural = rest.first()?;
-    if plural.is_empty() || plural.starts_with('{') {
-        return None;
-    }
-    let has_name = rest.get(1).is_some_and(|s| s.starts_with('{'));
-    if !has_name && rest.len() > 1 || rest.len() > 3 {
-        return None;
-    }
-    Some((namespaced, has_name, if has_name { rest.get(2).copied() } else { None }, watch))
-}
-
 /// The first base operation of the same shape (operations are sorted by path).
 fn template<'b>(base: &'b Spec, s: &OpShape) -> Option<&'b Operation> {
     base.operations.iter().find(|op| {
-        op.action.as_deref() == Some(s.action)
+        op.action == Some(s.action)
             && op.method == s.method
             && op.gvk.is_some()
-            && path_shape(&op.path).is_some_and(|(_, has_name, sub, watch)| {
-                has_name == s.has_name && sub == s.subresource && watch == s.watch_prefix
+            && ResourcePath::parse(&op.path).is_ok_and(|p| {
+                p.is_named() == s.has_name
+                    && p.subresource.as_deref() == s.subresource
+                    && p.legacy_watch == s.watch_prefix
+                    && p.rest.is_empty()
             })
     })
 }
@@ -586,22 +568,17 @@ fn build_op(target: &Target, s: &OpShape, t: &Operation) -> Operation {
     // The scale subresource speaks autoscaling/v1 Scale, whatever the resource.
     let speaks_own_kind = s.subresource != Some("scale");
 
-    let mut path = format!("/apis/{}/{}", names.group, target.version);
-    if s.watch_prefix {
-        path.push_str("/watch");
+    let path = ResourcePath {
+        group: names.group.clone(),
+        version: target.version.to_string(),
+        legacy_watch: s.watch_prefix,
+        namespaced,
+        plural: names.plural.clone(),
+        name_param: s.has_name.then(|| "name".to_string()),
+        subresource: s.subresource.map(str::to_string),
+        rest: Vec::new(),
     }
-    if namespaced {
-        path.push_str("/namespaces/{namespace}");
-    }
-    path.push('/');
-    path.push_str(&names.plural);
-    if s.has_name {
-        path.push_str("/{name}");
-    }
-    if let Some(sub) = s.subresource {
-        path.push('/');
-        path.push_str(sub);
-    }
+    .to_string();
     let id = format!(
         "{}{}{}{}{}{}",
         s.verb,
@@ -670,7 +647,8 @@ fn build_op(target: &Target, s: &OpShape, t: &Operation) -> Operation {
         description: t.description.as_deref().map(rename),
         tags: vec![format!("{tag}_{}", target.version)],
         deprecated: t.deprecated,
-        action: t.action.clone(),
+        action: t.action,
+        inferred: false,
         gvk: if speaks_own_kind { Some(target.gvk.clone()) } else { t.gvk.clone() },
         parameters,
         body,

@@ -3,12 +3,13 @@
 //! group-version) merge into one.
 
 pub mod crd;
+pub mod extensions;
 pub mod model;
 pub mod openapi3;
 pub mod swagger2;
 
 use crate::error::{Error, Result};
-use model::Spec;
+use model::{Schema, SchemaKind, Spec};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -63,17 +64,36 @@ pub fn spec_hash(docs: &[Document]) -> String {
     hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Parses every document and merges them into one spec.
+/// Parses every document and merges them into one spec. The core documents go first, so
+/// their copies of shared definitions are the ones kept ([`merge`]).
 pub fn load(docs: &[Document]) -> Result<Spec> {
+    let mut order: Vec<&Document> = docs.iter().collect();
+    order.sort_by_key(|d| !is_core_document(&d.name));
     let mut merged = Spec::default();
-    for doc in docs {
+    for doc in order {
         let spec = load_one(doc)?;
-        merge(&mut merged, spec)?;
+        merge(&mut merged, spec, &display_name(&doc.name))?;
     }
     merged
         .operations
         .sort_by(|a, b| (a.path.as_str(), method_rank(&a.method)).cmp(&(b.path.as_str(), method_rank(&b.method))));
     Ok(merged)
+}
+
+/// A document of the core API (`/openapi/v3/api/v1`, saved as `api__v1.json` or
+/// `api__v1_openapi.json`) or of the meta types: the authoritative copy of `ObjectMeta`,
+/// `Status` and the other shared definitions. Aggregated API servers publish their own
+/// copies, built against older libraries.
+fn is_core_document(name: &str) -> bool {
+    let stem = display_name(name);
+    let stem = stem.strip_suffix(".json").unwrap_or(&stem);
+    let served = stem.strip_suffix("_openapi").unwrap_or(stem).replace("__", "/");
+    served == "api/v1" || served == "api" || served.starts_with("apis/meta")
+}
+
+/// A document's file name, for messages about which copy came from where.
+fn display_name(name: &str) -> String {
+    Path::new(name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| name.to_string())
 }
 
 /// Like [`load`], then adds the custom resources of the CRD files (`--crd`), modelled on the
@@ -120,18 +140,23 @@ pub fn method_rank(method: &str) -> usize {
     ["get", "put", "post", "delete", "options", "head", "patch"].iter().position(|m| *m == method).unwrap_or(usize::MAX)
 }
 
-/// Adds `other` to `into`. A definition present in both must have the same shape (shared
-/// schemas such as ObjectMeta are repeated in every OpenAPI 3.0 document); an operation is
-/// kept once per (path, method).
-fn merge(into: &mut Spec, other: Spec) -> Result<()> {
+/// Adds `other` (read from `file`) to `into`. A definition present in both is shared (every
+/// OpenAPI 3.0 document repeats ObjectMeta, Status...): the copy already there wins, and the
+/// new one may only add fields to it ([`merge_schema`]); each difference is noted for `-v`.
+/// An operation is kept once per (path, method).
+fn merge(into: &mut Spec, other: Spec, file: &str) -> Result<()> {
     for (name, schema) in other.definitions {
-        match into.definitions.get(&name) {
+        match into.definitions.get_mut(&name) {
             Some(existing) if !same_shape(existing, &schema) => {
-                return Err(Error::Conflict {
-                    origin: schema.origin.clone(),
-                    name,
-                    other: existing.origin.file.clone(),
-                });
+                let kept = display_name(&existing.origin.file);
+                let mut added = Vec::new();
+                merge_schema(existing, &schema, &mut added, &name)?;
+                let what = if added.is_empty() {
+                    "differs; nothing added".to_string()
+                } else {
+                    format!("adds {}", added.join(", "))
+                };
+                into.notes.push(format!("definition {name}: the copy in {file} {what} (kept the copy in {kept})"));
             }
             Some(_) => {}
             None => {
@@ -146,9 +171,55 @@ fn merge(into: &mut Spec, other: Spec) -> Result<()> {
             into.operations.push(op);
         }
     }
+    into.notes.extend(other.notes);
     Ok(())
 }
 
+/// What JSON a schema describes, as far as two copies of a definition must agree: an object
+/// and a string copy of one definition cannot both be right. References, unions and untyped
+/// schemas may stand for anything.
+fn json_class(kind: &SchemaKind) -> Option<&'static str> {
+    Some(match kind {
+        SchemaKind::Object { .. } => "an object",
+        SchemaKind::Array { .. } => "an array",
+        SchemaKind::String { .. } => "a string",
+        SchemaKind::Integer { .. } | SchemaKind::Number { .. } => "a number",
+        SchemaKind::Boolean => "a boolean",
+        SchemaKind::Ref(_) | SchemaKind::Union { .. } | SchemaKind::Any => return None,
+    })
+}
+
+/// Merges a later copy of a schema into the kept one: properties only the later copy has are
+/// added (recorded in `added` as dotted paths below `at`), everything else stays as kept.
+fn merge_schema(kept: &mut Schema, later: &Schema, added: &mut Vec<String>, at: &str) -> Result<()> {
+    if let (Some(a), Some(b)) = (json_class(&kept.kind), json_class(&later.kind)) {
+        if a != b {
+            return Err(Error::Conflict {
+                origin: later.origin.clone(),
+                name: at.to_string(),
+                message: format!("it is {b} here and {a} in {}", kept.origin),
+            });
+        }
+    }
+    match (&mut kept.kind, &later.kind) {
+        (SchemaKind::Object { properties, .. }, SchemaKind::Object { properties: more, .. }) => {
+            for (wire, schema) in more {
+                match properties.get_mut(wire) {
+                    Some(existing) => merge_schema(existing, schema, added, &format!("{at}.{wire}"))?,
+                    None => {
+                        properties.insert(wire.clone(), schema.clone());
+                        added.push(wire.clone());
+                    }
+                }
+            }
+        }
+        (SchemaKind::Array { items }, SchemaKind::Array { items: more }) => {
+            merge_schema(items, more, added, &format!("{at}[]"))?
+        }
+        _ => {}
+    }
+    Ok(())
+}
 /// Equality that ignores where the nodes came from.
 fn same_shape(a: &model::Schema, b: &model::Schema) -> bool {
     let mut a = a.clone();

@@ -4,6 +4,7 @@
 //! It is still "spec-shaped" (schemas, paths, parameters); Kubernetes meaning is added by the
 //! IR builder. Every node keeps the place it came from so errors can point at it.
 
+pub use crate::vocabulary::Action;
 use std::collections::BTreeMap;
 
 /// Where a node came from: the file and the JSON pointer inside it.
@@ -39,6 +40,10 @@ pub struct Spec {
     pub definitions: BTreeMap<String, Schema>,
     /// Operations in document order of their paths (sorted by path, then method).
     pub operations: Vec<Operation>,
+    /// What loading, inference and fixups changed or chose, one line each, for `-v`.
+    pub notes: Vec<String>,
+    /// The names of the fixups that changed something.
+    pub fixups_applied: Vec<String>,
 }
 
 /// A group/version/kind as named by `x-kubernetes-group-version-kind`.
@@ -48,6 +53,17 @@ pub struct Gvk {
     pub group: String,
     pub version: String,
     pub kind: String,
+}
+
+impl Gvk {
+    /// The `apiVersion` objects of this kind carry: `v1` for the core group, `group/version`.
+    pub fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
 }
 
 /// One schema node.
@@ -66,6 +82,8 @@ pub struct Schema {
     pub embedded_resource: bool,
     /// `enum` values, kept as JSON (they are documentation for string fields).
     pub enum_values: Vec<serde_json::Value>,
+    /// May be `null` (`nullable: true`, or `"null"` in a `type` array).
+    pub nullable: bool,
 }
 
 impl Schema {
@@ -79,6 +97,7 @@ impl Schema {
             preserve_unknown_fields: false,
             embedded_resource: false,
             enum_values: Vec::new(),
+            nullable: false,
         }
     }
 }
@@ -107,6 +126,11 @@ pub enum SchemaKind {
         properties: BTreeMap<String, Schema>,
         required: Vec<String>,
         additional_properties: Option<Box<Schema>>,
+    },
+    /// Several JSON types (`oneOf`/`anyOf` of plain typed schemas, or a `type` array):
+    /// the type names, sorted and without `null` (`["integer", "string"]`).
+    Union {
+        types: Vec<String>,
     },
     /// No type given: any JSON value.
     Any,
@@ -163,11 +187,12 @@ pub struct Operation {
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub deprecated: bool,
-    /// `x-kubernetes-action`: get, list, watch, watchlist, create (post), put, patch, delete,
-    /// deletecollection, connect.
-    pub action: Option<String>,
-    /// `x-kubernetes-group-version-kind` of the operation.
+    /// `x-kubernetes-action`, or inferred from the path and method where a spec has none.
+    pub action: Option<Action>,
+    /// `x-kubernetes-group-version-kind` of the operation, or inferred like `action`.
     pub gvk: Option<Gvk>,
+    /// `action` and `gvk` were inferred ([`crate::infer`]), not read from the extensions.
+    pub inferred: bool,
     /// Path-level and operation-level parameters merged (operation wins), sorted by
     /// location then name.
     pub parameters: Vec<Parameter>,

@@ -6,7 +6,7 @@
 //! `description` next to a bare `$ref` (older Kubernetes releases emitted those before they
 //! switched to `allOf` wrappers, and Swagger 2.0 documents keep them too).
 
-use super::model::{Body, Gvk, Operation, Origin, ParamLocation, Parameter, Response, Schema, SchemaKind, Spec};
+use super::model::{Body, Operation, Origin, ParamLocation, Parameter, Response, Schema, SchemaKind, Spec};
 use crate::error::{Error, Result};
 use openapiv3::{
     AdditionalProperties, AnySchema, Components, Content, OpenAPI, ParameterSchemaOrContent, ReferenceOr, RequestBody,
@@ -16,11 +16,8 @@ use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
-const GVK: &str = "x-kubernetes-group-version-kind";
-const ACTION: &str = "x-kubernetes-action";
-const INT_OR_STRING: &str = "x-kubernetes-int-or-string";
-const PRESERVE_UNKNOWN_FIELDS: &str = "x-kubernetes-preserve-unknown-fields";
-const EMBEDDED_RESOURCE: &str = "x-kubernetes-embedded-resource";
+use super::extensions::{self, ACTION, GVK};
+
 const JSON: &str = "application/json";
 
 /// Reads one OpenAPI 3.0 document. `file` names it in errors; every error carries the JSON
@@ -165,22 +162,20 @@ impl<'a> Reader<'a> {
     }
 
     fn schema(&self, node: &openapiv3::Schema, origin: &Origin) -> Result<Schema> {
-        let extensions = &node.schema_data.extensions;
-        let int_or_string = flag(extensions.get(INT_OR_STRING));
-        let kind = self.kind(&node.schema_kind, int_or_string, origin)?;
+        let kind = self.kind(&node.schema_kind, origin)?;
         let mut schema = Schema::new(origin.clone(), kind);
         schema.description = node.schema_data.description.clone();
-        schema.gvks = gvks(extensions.get(GVK), &origin.child(GVK))?;
-        schema.int_or_string = int_or_string;
-        schema.preserve_unknown_fields = flag(extensions.get(PRESERVE_UNKNOWN_FIELDS));
-        schema.embedded_resource = flag(extensions.get(EMBEDDED_RESOURCE));
+        schema.nullable = node.schema_data.nullable;
+        let extensions: serde_json::Map<String, Value> =
+            node.schema_data.extensions.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        extensions::apply_to_schema(&extensions, &mut schema, origin)?;
         if let Some(Value::Array(values)) = self.raw_at(origin).and_then(|node| node.get("enum")) {
             schema.enum_values = values.clone();
         }
         Ok(schema)
     }
 
-    fn kind(&self, kind: &openapiv3::SchemaKind, int_or_string: bool, origin: &Origin) -> Result<SchemaKind> {
+    fn kind(&self, kind: &openapiv3::SchemaKind, origin: &Origin) -> Result<SchemaKind> {
         use openapiv3::SchemaKind as K;
         Ok(match kind {
             K::Type(Type::String(t)) => SchemaKind::String { format: format(&t.format) },
@@ -192,21 +187,18 @@ impl<'a> Reader<'a> {
                 self.object(&o.properties, &o.required, o.additional_properties.as_ref(), origin)?
             }
             K::AllOf { all_of } => self.all_of(all_of, origin)?,
-            K::OneOf { one_of } => alternatives("oneOf", one_of, int_or_string, origin)?,
-            K::AnyOf { any_of } => alternatives("anyOf", any_of, int_or_string, origin)?,
+            K::OneOf { one_of } => alternatives("oneOf", one_of, origin)?,
+            K::AnyOf { any_of } => alternatives("anyOf", any_of, origin)?,
             K::Not { .. } => return Err(unsupported(&origin.child("not"), "`not` is not supported")),
-            K::Any(any) => self.any(any, int_or_string, origin)?,
+            K::Any(any) => self.any(any, origin)?,
         })
     }
 
     /// `openapiv3` puts every schema whose keywords do not fit one of its typed shapes here
     /// (e.g. Kubernetes' `{"type": "string", "uniqueItems": true}` parameter schemas), so
     /// the type is read from `typ` by hand.
-    fn any(&self, any: &AnySchema, int_or_string: bool, origin: &Origin) -> Result<SchemaKind> {
+    fn any(&self, any: &AnySchema, origin: &Origin) -> Result<SchemaKind> {
         let structural = !any.properties.is_empty() || any.additional_properties.is_some() || any.items.is_some();
-        if int_or_string && (is_int_or_string(&any.any_of) || is_int_or_string(&any.one_of)) {
-            return Ok(SchemaKind::String { format: None });
-        }
         if !any.all_of.is_empty() {
             if structural {
                 return Err(unsupported(
@@ -218,7 +210,7 @@ impl<'a> Reader<'a> {
         }
         for (keyword, parts) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
             if !parts.is_empty() {
-                return alternatives(keyword, parts, int_or_string, origin);
+                return alternatives(keyword, parts, origin);
             }
         }
         if any.not.is_some() {
@@ -339,8 +331,9 @@ impl<'a> Reader<'a> {
             description: op.description.clone(),
             tags: op.tags.clone(),
             deprecated: op.deprecated,
-            action: op.extensions.get(ACTION).and_then(Value::as_str).map(str::to_string),
-            gvk: gvks(op.extensions.get(GVK), &origin.child(GVK))?.into_iter().next(),
+            action: extensions::action(op.extensions.get(ACTION), &origin.child(ACTION))?,
+            gvk: extensions::gvks(op.extensions.get(GVK), &origin.child(GVK))?.into_iter().next(),
+            inferred: false,
             parameters,
             body,
             responses,
@@ -450,34 +443,39 @@ fn local_name(reference: &str, section: &str, origin: &Origin) -> Result<String>
     }
 }
 
-/// `anyOf`/`oneOf` is only read as the int-or-string shape (`[integer, string]` marked with
-/// `x-kubernetes-int-or-string`), which CRD schemas use.
-fn alternatives(
-    keyword: &str,
-    parts: &[ReferenceOr<openapiv3::Schema>],
-    int_or_string: bool,
-    origin: &Origin,
-) -> Result<SchemaKind> {
-    if int_or_string && is_int_or_string(parts) {
-        return Ok(SchemaKind::String { format: None });
+/// `anyOf`/`oneOf` of plain typed schemas, as Kubernetes writes Quantity (`[string, number]`)
+/// and IntOrString (`[integer, string]`): the union of their types. Alternatives that are
+/// references or structured schemas say nothing a Rust type could hold, so they are an error.
+fn alternatives(keyword: &str, parts: &[ReferenceOr<openapiv3::Schema>], origin: &Origin) -> Result<SchemaKind> {
+    let at = origin.child(keyword);
+    let mut types = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let ty = match part.as_item().map(|s| &s.schema_kind) {
+            Some(openapiv3::SchemaKind::Type(Type::String(_))) => "string",
+            Some(openapiv3::SchemaKind::Type(Type::Integer(_))) => "integer",
+            Some(openapiv3::SchemaKind::Type(Type::Number(_))) => "number",
+            Some(openapiv3::SchemaKind::Type(Type::Boolean(_))) => "boolean",
+            _ => {
+                return Err(unsupported(
+                    &at.child(&i.to_string()),
+                    format!("`{keyword}` is only supported over plain string, integer, number and boolean schemas"),
+                ))
+            }
+        };
+        types.push(ty.to_string());
     }
-    Err(unsupported(
-        &origin.child(keyword),
-        format!("`{keyword}` is not supported (only [integer, string] with {INT_OR_STRING}: true is)"),
-    ))
-}
-
-fn is_int_or_string(parts: &[ReferenceOr<openapiv3::Schema>]) -> bool {
-    let mut types: Vec<&str> = parts
-        .iter()
-        .filter_map(|part| match part.as_item().map(|s| &s.schema_kind) {
-            Some(openapiv3::SchemaKind::Type(Type::Integer(_))) => Some("integer"),
-            Some(openapiv3::SchemaKind::Type(Type::String(_))) => Some("string"),
-            _ => None,
-        })
-        .collect();
     types.sort_unstable();
-    parts.len() == 2 && types == ["integer", "string"]
+    types.dedup();
+    Ok(match types.as_slice() {
+        [] => return Err(unsupported(&at, format!("an empty `{keyword}`"))),
+        [one] => match one.as_str() {
+            "string" => SchemaKind::String { format: None },
+            "integer" => SchemaKind::Integer { format: None },
+            "number" => SchemaKind::Number { format: None },
+            _ => SchemaKind::Boolean,
+        },
+        _ => SchemaKind::Union { types },
+    })
 }
 
 /// v3 keeps `uniqueItems` inside the parameter's schema (v2 had it on the parameter).
@@ -498,31 +496,6 @@ fn format<T: serde::Serialize>(format: &VariantOrUnknownOrEmpty<T>) -> Option<St
         VariantOrUnknownOrEmpty::Unknown(other) => Some(other.clone()),
         VariantOrUnknownOrEmpty::Empty => None,
     }
-}
-
-fn flag(value: Option<&Value>) -> bool {
-    value.and_then(Value::as_bool).unwrap_or(false)
-}
-
-/// Reads `x-kubernetes-group-version-kind`: a list on definitions, one object on operations.
-fn gvks(value: Option<&Value>, origin: &Origin) -> Result<Vec<Gvk>> {
-    let items: Vec<(Origin, &Value)> = match value {
-        None => return Ok(Vec::new()),
-        Some(Value::Array(items)) => {
-            items.iter().enumerate().map(|(i, item)| (origin.child(&i.to_string()), item)).collect()
-        }
-        Some(item) => vec![(origin.clone(), item)],
-    };
-    items
-        .into_iter()
-        .map(|(origin, item)| {
-            let get = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_string);
-            match (get("group"), get("version"), get("kind")) {
-                (Some(group), Some(version), Some(kind)) => Ok(Gvk { group, version, kind }),
-                _ => Err(unsupported(&origin, format!("{GVK} needs string group, version and kind"))),
-            }
-        })
-        .collect()
 }
 
 fn unsupported(origin: &Origin, message: impl Into<String>) -> Error {
@@ -652,7 +625,7 @@ mod tests {
     }
 
     #[test]
-    fn one_of_is_unsupported_except_int_or_string() {
+    fn one_of_and_any_of_of_plain_types_are_unions() {
         let err = load(
             FILE,
             doc(
@@ -665,32 +638,49 @@ mod tests {
         .unwrap_err();
         match err {
             Error::Unsupported { origin, message } => {
-                assert_eq!(origin.pointer, "/components/schemas/A/properties/x/oneOf");
-                assert!(message.contains("oneOf"), "{message}");
+                assert_eq!(origin.pointer, "/components/schemas/A/properties/x/oneOf/1");
+                assert!(message.contains("`oneOf` is only supported over plain"), "{message}");
             }
             other => panic!("{other:?}"),
         }
 
-        let defs = definitions(json!({"A": {"type": "object", "properties": {
-            "port": {
-                "anyOf": [{"type": "integer"}, {"type": "string"}],
-                "x-kubernetes-int-or-string": true
-            },
-            "target": {
-                "anyOf": [{"type": "integer"}, {"type": "string"}],
-                "pattern": "^[0-9]+%?$",
-                "x-kubernetes-int-or-string": true
-            }
-        }}}));
+        let defs = definitions(json!({
+            "A": {"type": "object", "properties": {
+                "port": {
+                    "anyOf": [{"type": "integer"}, {"type": "string"}],
+                    "x-kubernetes-int-or-string": true
+                },
+                "target": {
+                    "anyOf": [{"type": "integer"}, {"type": "string"}],
+                    "pattern": "^[0-9]+%?$",
+                    "x-kubernetes-int-or-string": true
+                }
+            }},
+            "Quantity": {"description": "as real servers write it", "oneOf": [{"type": "string"}, {"type": "number"}]},
+            "IntOrString": {"format": "int-or-string", "oneOf": [{"type": "integer"}, {"type": "string"}]},
+            "Bare": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+            "One": {"oneOf": [{"type": "string"}, {"type": "string"}]}
+        }));
+        let union = |types: &[&str]| SchemaKind::Union { types: types.iter().map(|t| t.to_string()).collect() };
         for name in ["port", "target"] {
             let port = &properties(&defs["A"])[name];
-            assert_eq!(port.kind, SchemaKind::String { format: None });
+            assert_eq!(port.kind, union(&["integer", "string"]));
             assert!(port.int_or_string);
         }
+        assert_eq!(defs["Quantity"].kind, union(&["number", "string"]));
+        assert_eq!(defs["IntOrString"].kind, union(&["integer", "string"]));
+        assert_eq!(defs["Bare"].kind, union(&["integer", "string"]));
+        assert_eq!(defs["One"].kind, SchemaKind::String { format: None });
+    }
 
-        let err =
-            load(FILE, doc(json!({"A": {"anyOf": [{"type": "integer"}, {"type": "string"}]}}), json!({}))).unwrap_err();
-        assert!(matches!(err, Error::Unsupported { .. }), "without the extension: {err:?}");
+    #[test]
+    fn nullable_is_kept() {
+        let defs = definitions(json!({"A": {"type": "object", "properties": {
+            "n": {"type": "string", "nullable": true},
+            "s": {"type": "string"}
+        }}}));
+        assert!(properties(&defs["A"])["n"].nullable);
+        assert!(!properties(&defs["A"])["s"].nullable);
     }
 
     #[test]
@@ -761,6 +751,7 @@ mod tests {
 
     #[test]
     fn gvk_and_other_kubernetes_extensions() {
+        use super::super::model::Gvk;
         let spec = load(
             FILE,
             doc(
@@ -798,7 +789,7 @@ mod tests {
         assert!(properties(cm)["object"].embedded_resource);
         let op = &spec.operations[0];
         assert_eq!(op.gvk, Some(gvk("", "v1")));
-        assert_eq!(op.action.as_deref(), Some("list"));
+        assert_eq!(op.action, Some(super::super::model::Action::List));
 
         let err = load(
             FILE,

@@ -2,6 +2,7 @@
 //! `/openapi/v2`) read into the neutral model. Walked by hand over `serde_json::Value` so
 //! every error can name the JSON pointer of the node at fault.
 
+use super::extensions;
 use super::model::*;
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
@@ -74,29 +75,48 @@ fn flag(map: &Map<String, Value>, key: &str) -> bool {
     map.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-/// Reads `x-kubernetes-group-version-kind`, which is a list on definitions and a single
-/// object on operations.
-pub(crate) fn gvks(value: Option<&Value>, origin: &Origin) -> Result<Vec<Gvk>> {
-    let items: Vec<&Value> = match value {
-        None => return Ok(Vec::new()),
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(v) => vec![v],
+/// The JSON types of a schema's `type` (a string or, as JSON Schema allows and third-party
+/// swaggers write, an array such as `["string", "null"]`): the non-null ones, sorted, and
+/// whether `null` is among them.
+fn types<'v>(map: &'v Map<String, Value>, origin: &Origin) -> Result<(Vec<&'v str>, bool)> {
+    const KNOWN: [&str; 7] = ["array", "boolean", "integer", "null", "number", "object", "string"];
+    let at = origin.child("type");
+    let unknown = |t: &str, at: &Origin| Error::Unsupported {
+        origin: at.clone(),
+        message: format!("unknown type {} (expected one of {})", extensions::quoted(t), KNOWN.join(", ")),
     };
-    items
-        .into_iter()
-        .map(|item| {
-            let get = |k: &str| item.get(k).and_then(Value::as_str);
-            match (get("group"), get("version"), get("kind")) {
-                (Some(group), Some(version), Some(kind)) => {
-                    Ok(Gvk { group: group.to_string(), version: version.to_string(), kind: kind.to_string() })
+    let mut types: Vec<&str> = match map.get("type") {
+        None => Vec::new(),
+        Some(Value::String(t)) if KNOWN.contains(&t.as_str()) => vec![t.as_str()],
+        Some(Value::String(t)) => return Err(unknown(t, &at)),
+        Some(Value::Array(items)) => {
+            let mut out = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(t) if KNOWN.contains(&t) => out.push(t),
+                    Some(t) => return Err(unknown(t, &at.child(&i.to_string()))),
+                    None => {
+                        return Err(Error::Unsupported {
+                            origin: at.child(&i.to_string()),
+                            message: format!("a `type` array holds type names, found {}", kind_of(item)),
+                        })
+                    }
                 }
-                _ => Err(Error::Unsupported {
-                    origin: origin.clone(),
-                    message: "x-kubernetes-group-version-kind needs string group, version and kind".to_string(),
-                }),
             }
-        })
-        .collect()
+            out
+        }
+        Some(other) => {
+            return Err(Error::Unsupported {
+                origin: at,
+                message: format!("`type` must be a string or an array of strings, found {}", kind_of(other)),
+            })
+        }
+    };
+    let nullable = types.contains(&"null");
+    types.retain(|t| *t != "null");
+    types.sort_unstable();
+    types.dedup();
+    Ok((types, nullable))
 }
 
 struct Reader<'a> {
@@ -107,21 +127,19 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn schema(&self, value: &Value, origin: &Origin) -> Result<Schema> {
         let map = as_object(value, origin)?;
-        let kind = self.schema_kind(map, origin)?;
+        let (types, nullable) = types(map, origin)?;
+        let kind = self.schema_kind(map, &types, origin)?;
         let mut schema = Schema::new(origin.clone(), kind);
         schema.description = string(map.get("description"));
-        schema.gvks =
-            gvks(map.get("x-kubernetes-group-version-kind"), &origin.child("x-kubernetes-group-version-kind"))?;
-        schema.int_or_string = flag(map, "x-kubernetes-int-or-string");
-        schema.preserve_unknown_fields = flag(map, "x-kubernetes-preserve-unknown-fields");
-        schema.embedded_resource = flag(map, "x-kubernetes-embedded-resource");
+        schema.nullable = nullable || flag(map, "x-nullable");
+        extensions::apply_to_schema(map, &mut schema, origin)?;
         if let Some(Value::Array(values)) = map.get("enum") {
             schema.enum_values = values.clone();
         }
         Ok(schema)
     }
 
-    fn schema_kind(&self, map: &Map<String, Value>, origin: &Origin) -> Result<SchemaKind> {
+    fn schema_kind(&self, map: &Map<String, Value>, types: &[&str], origin: &Origin) -> Result<SchemaKind> {
         if let Some(reference) = map.get("$ref") {
             return self.reference(reference, origin);
         }
@@ -134,39 +152,24 @@ impl Reader<'_> {
             }
         }
         let format = string(map.get("format"));
-        let ty = match map.get("type") {
-            None => None,
-            Some(Value::String(t)) => Some(t.as_str()),
-            Some(other) => {
-                return Err(Error::Unsupported {
-                    origin: origin.child("type"),
-                    message: format!("`type` must be a string, found {}", kind_of(other)),
-                })
-            }
-        };
-        Ok(match ty {
-            Some("string") => SchemaKind::String { format },
-            Some("integer") => SchemaKind::Integer { format },
-            Some("number") => SchemaKind::Number { format },
-            Some("boolean") => SchemaKind::Boolean,
-            Some("array") => {
+        Ok(match types {
+            ["string"] => SchemaKind::String { format },
+            ["integer"] => SchemaKind::Integer { format },
+            ["number"] => SchemaKind::Number { format },
+            ["boolean"] => SchemaKind::Boolean,
+            ["array"] => {
                 let items = map.get("items").ok_or_else(|| Error::Unsupported {
                     origin: origin.clone(),
                     message: "an array schema needs `items`".to_string(),
                 })?;
                 SchemaKind::Array { items: Box::new(self.schema(items, &origin.child("items"))?) }
             }
-            Some("object") => self.object(map, origin)?,
-            None if map.contains_key("properties") || map.contains_key("additionalProperties") => {
+            ["object"] => self.object(map, origin)?,
+            [] if map.contains_key("properties") || map.contains_key("additionalProperties") => {
                 self.object(map, origin)?
             }
-            None => SchemaKind::Any,
-            Some(other) => {
-                return Err(Error::Unsupported {
-                    origin: origin.child("type"),
-                    message: format!("unknown type {other:?}"),
-                })
-            }
+            [] => SchemaKind::Any,
+            several => SchemaKind::Union { types: several.iter().map(|t| t.to_string()).collect() },
         })
     }
 
@@ -311,10 +314,9 @@ impl Reader<'_> {
             description: string(map.get("description")),
             tags: string_list(map.get("tags")),
             deprecated: flag(map, "deprecated"),
-            action: string(map.get("x-kubernetes-action")),
-            gvk: gvks(map.get("x-kubernetes-group-version-kind"), &origin.child("x-kubernetes-group-version-kind"))?
-                .into_iter()
-                .next(),
+            action: extensions::action(map.get(extensions::ACTION), &origin.child(extensions::ACTION))?,
+            gvk: extensions::gvks(map.get(extensions::GVK), &origin.child(extensions::GVK))?.into_iter().next(),
+            inferred: false,
             parameters,
             body,
             responses,

@@ -80,8 +80,6 @@ pub static REGISTRY: &[&crate::runtime::sensor::SensorSpec] = &[
     #[cfg(feature = "coordination-v1beta1")]
     &coordination::v1beta1::lease_candidates::SENSOR,
     #[cfg(feature = "core-v1")]
-    &core::v1::component_statuses::SENSOR,
-    #[cfg(feature = "core-v1")]
     &core::v1::config_maps::SENSOR,
     #[cfg(feature = "core-v1")]
     &core::v1::endpoints::SENSOR,

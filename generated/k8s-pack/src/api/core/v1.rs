@@ -538,7 +538,7 @@ impl crate::TypeMeta for ComponentStatus {
 impl crate::Resource for ComponentStatus {
     const PLURAL: &'static str = "componentstatuses";
     const SCOPE: crate::Scope = crate::Scope::Cluster;
-    const VERBS: &'static [&'static str] = &["get", "list", "watch"];
+    const VERBS: &'static [&'static str] = &["get", "list"];
     const SUBRESOURCES: &'static [&'static str] = &[];
 }
 impl crate::ListableResource for ComponentStatus {
