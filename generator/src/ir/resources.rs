@@ -25,11 +25,11 @@ fn streams_watch(op: &model::Operation) -> bool {
 
 pub fn resources(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Vec<Resource> {
     let mut found: BTreeMap<ResourceKey, Resource> = BTreeMap::new();
+    // A kind is an object type: one that is a string or an alias of another type is no
+    // resource anyone could send (and the traits would be implemented for a foreign type).
+    let objects = || types.values().filter(|t| matches!(t.shape, Shape::Struct { .. }));
     let def_of = |gvk: &Gvk| {
-        types
-            .values()
-            .find(|t| t.gvks.len() == 1 && &t.gvks[0] == gvk)
-            .or_else(|| types.values().find(|t| t.gvks.contains(gvk)))
+        objects().find(|t| t.gvks.len() == 1 && &t.gvks[0] == gvk).or_else(|| objects().find(|t| t.gvks.contains(gvk)))
     };
     let paths: Vec<Option<ResourcePath>> =
         spec.operations.iter().map(|op| ResourcePath::parse(&op.path).ok()).collect();
