@@ -112,12 +112,16 @@ type ParamKey = (String, &'static str, &'static str, bool, String);
 
 fn param_key(p: &Param) -> ParamKey {
     let location = if p.location == ParamLocation::Path { "Path" } else { "Query" };
-    let kind = match p.ty {
+    (p.wire.clone(), location, param_kind(&p.ty), p.required, p.doc.clone().unwrap_or_default())
+}
+
+/// The runtime's `ParamKind` of a parameter's type: what JSON value an action takes for it.
+pub fn param_kind(ty: &TypeRef) -> &'static str {
+    match ty {
         TypeRef::I32 | TypeRef::I64 => "Integer",
         TypeRef::Bool => "Boolean",
         _ => "String",
-    };
-    (p.wire.clone(), location, kind, p.required, p.doc.clone().unwrap_or_default())
+    }
 }
 
 /// Each distinct parameter spec of the actions and the name of its static: the same
