@@ -170,3 +170,86 @@ fn the_builder_writes_what_the_cli_writes() {
     assert_eq!(tree(&built), tree(&out));
     assert_eq!(output.files.len(), 27);
 }
+
+/// The fenced `sh` blocks of the README's section "Use from StackStorm", their commands with
+/// backslash continuations joined.
+fn readme_blocks() -> Vec<Vec<String>> {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme.find("\n## Use from StackStorm\n").expect("the README has the section");
+    let section = &readme[start + 1..];
+    let section = &section[..section[1..].find("\n## ").map_or(section.len(), |e| e + 1)];
+    let mut blocks = Vec::new();
+    for block in section.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap().replace("\\\n", " ");
+        blocks
+            .push(block.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::to_string).collect());
+    }
+    blocks
+}
+
+#[test]
+fn the_readme_commands_run_and_name_what_the_pack_has() {
+    let blocks = readme_blocks();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    // The generator's commands, from a directory with the repository's specs, as written; a
+    // live cluster and `cargo install` (a release build of the whole crate) excepted.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(repo().join("specs"), dir.path().join("specs")).unwrap();
+    let mut ran = 0;
+    for command in &blocks[0] {
+        if let Some(args) = command.strip_prefix("cargo run --release -p k8s-packgen -- ") {
+            let args: Vec<&str> = args.split_whitespace().collect();
+            if args.contains(&"--from-cluster") {
+                continue;
+            }
+            let output = Command::new(BIN).args(&args).current_dir(dir.path()).output().unwrap();
+            assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stderr));
+            ran += 1;
+        } else if let Some(rest) = command.strip_prefix("cargo install --path ") {
+            let path = rest.split_whitespace().next().unwrap();
+            assert!(repo().join(path).join("src/bin/k8s-pack.rs").exists(), "{command}");
+        } else {
+            panic!("a README command the test does not know: {command}");
+        }
+    }
+    assert_eq!(ran, 4);
+    let mysql = dir.path().join("k8s_mysql");
+    assert!(mysql.join("actions/readExampleComV1NamespacedMysqlDb.yaml").exists());
+    assert!(mysql.join("sensors/example_com_v1_mysqldbs.yaml").exists());
+    assert!(dir.path().join("k8s-mysql/src/bin/k8s-pack.rs").exists());
+
+    // The StackStorm commands name a pack, sensors, a rule and an action with parameters the
+    // pack has.
+    let pack = dir.path().join("kubernetes_pack");
+    let text = |rel: &str| fs::read_to_string(pack.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    for command in &blocks[1] {
+        let words: Vec<&str> = command.split_whitespace().take_while(|w| *w != "#").collect();
+        match words.as_slice() {
+            ["st2", "pack", "install", url] => {
+                assert_eq!(url.strip_prefix("file://$PWD/"), Some("kubernetes_pack"));
+                assert!(text("pack.yaml").contains("ref: \"kubernetes_pack\""));
+            }
+            ["st2", "pack", "config", name] => assert_eq!(*name, "kubernetes_pack"),
+            ["st2", "sensor", "enable", reference] => {
+                let class = reference.strip_prefix("kubernetes_pack.").unwrap();
+                let sensors = fs::read_dir(pack.join("sensors")).unwrap().map(|e| e.unwrap().path());
+                let found = sensors
+                    .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                    .any(|p| fs::read_to_string(p).unwrap().contains(&format!("class_name: \"{class}\"")));
+                assert!(found, "{command}");
+            }
+            ["st2", "rule", "enable", reference] => {
+                let rule = reference.strip_prefix("kubernetes_pack.").unwrap();
+                assert!(text(&format!("rules/{rule}.yaml")).contains(&format!("name: \"{rule}\"")));
+            }
+            ["st2", "run", reference, params @ ..] => {
+                let action = text(&format!("actions/{}.yaml", reference.strip_prefix("kubernetes_pack.").unwrap()));
+                for param in params {
+                    let name = param.split('=').next().unwrap();
+                    assert!(action.contains(&format!("\n  {name}:\n")), "{command}: no parameter {name}");
+                }
+            }
+            _ => panic!("a README command the test does not know: {command}"),
+        }
+    }
+}
