@@ -489,11 +489,11 @@ async fn custom_resource_sensors_start_and_stop_with_their_definitions() {
     let filter = CrdFilter { groups: vec!["example.com".to_string()], kinds: Vec::new() };
     let mut sensor = k8s_pack::sensors::custom_resources(client, options(), filter);
     let mut seen = Vec::new();
-    while seen.len() < 4 {
+    while seen.len() < 6 {
         let event =
             tokio::time::timeout(Duration::from_secs(20), sensor.next()).await.expect("an event").expect("running");
         seen.push(describe(&event));
-        if seen.len() == 3 {
+        if seen.len() == 5 {
             delete.notify_one();
         }
     }
@@ -502,12 +502,51 @@ async fn custom_resource_sensors_start_and_stop_with_their_definitions() {
         [
             "started example.com/v1/mysqldbs",
             "ADDED orders (MysqlDb, spec.size 10Gi)",
+            "checkpoint example.com/v1/mysqldbs 30",
             "MODIFIED orders (MysqlDb, spec.size 10Gi)",
+            "checkpoint example.com/v1/mysqldbs 31",
             "stopped example.com/v1/mysqldbs",
         ]
     );
     assert!(script.seen().iter().all(|r| !r.path.contains("caches")), "filtered out by group");
     assert!(tokio::time::timeout(Duration::from_millis(300), sensor.next()).await.is_err(), "nothing more");
+}
+
+#[tokio::test]
+async fn custom_resource_sensors_resume_each_resource_where_it_was() {
+    const CRDS: &str = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    const DBS: &str = "/apis/example.com/v1/namespaces/default/mysqldbs";
+    let script = Script::new();
+    script
+        .list(
+            CRDS,
+            Answer::json(
+                200,
+                json!({"kind": "CustomResourceDefinitionList", "metadata": {"resourceVersion": "12"},
+                       "items": [mysqldb_crd("u-crd")]}),
+            ),
+        )
+        .watch(DBS, Answer::events(&[event("MODIFIED", mysqldb("orders", 32))], End::Hang));
+    let (client, _dir) = client(&serve(script.clone()).await).await;
+    let resume = std::collections::HashMap::from([("example.com/v1/mysqldbs".to_string(), "31".to_string())]);
+    let mut sensor = k8s_pack::sensors::CustomResourceSensor::resuming(client, options(), CrdFilter::default(), resume);
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let event =
+            tokio::time::timeout(Duration::from_secs(20), sensor.next()).await.expect("an event").expect("running");
+        seen.push(describe(&event));
+    }
+    assert_eq!(
+        seen,
+        [
+            "started example.com/v1/mysqldbs",
+            "MODIFIED orders (MysqlDb, spec.size 10Gi)",
+            "checkpoint example.com/v1/mysqldbs 32"
+        ]
+    );
+    let dbs: Vec<_> = script.seen().into_iter().filter(|r| r.path == DBS).collect();
+    assert_eq!(dbs.len(), 1, "no list: {dbs:?}");
+    assert_eq!((dbs[0].is_watch(), dbs[0].param("resourceVersion")), (true, Some("31")));
 }
 
 fn describe(event: &CrdEvent<k8s_pack::apimachinery::pkg::apis::meta::v1::ObjectMeta>) -> String {
@@ -521,6 +560,9 @@ fn describe(event: &CrdEvent<k8s_pack::apimachinery::pkg::apis::meta::v1::Object
             t.object.kind.as_deref().unwrap_or("?"),
             t.object.fields["spec"]["size"].as_str().unwrap_or("?")
         ),
+        CrdEvent::Checkpoint { resource, resource_version } => {
+            format!("checkpoint {} {resource_version}", resource.name)
+        }
         CrdEvent::Error { resource, error } => format!("error {:?} {error}", resource.as_ref().map(|r| &r.name)),
     }
 }
@@ -625,6 +667,55 @@ async fn the_cli_prints_triggers_as_json_lines_without_secret_data() {
 
     let (payload, _) = sense(&["--include-secrets"]).await;
     assert_eq!(payload["object"]["data"]["password"], "aHVudGVyMg==");
+}
+
+/// `sense --checkpoints`: a checkpoint only once every listed object is out, then after each
+/// watched change.
+#[tokio::test]
+async fn the_cli_prints_checkpoints_once_every_change_up_to_them_is_out() {
+    let script = Script::new();
+    let secret = |name: &str, rv: u64| {
+        json!({"apiVersion": "v1", "kind": "Secret",
+               "metadata": {"name": name, "namespace": "team-a", "uid": format!("u-{name}"), "resourceVersion": rv.to_string()}})
+    };
+    let items = json!([secret("db", 3), secret("api", 4)]);
+    script
+        .list(
+            "/api/v1/namespaces/team-a/secrets",
+            Answer::json(200, json!({"kind": "SecretList", "metadata": {"resourceVersion": "5"}, "items": items})),
+        )
+        .watch("/api/v1/namespaces/team-a/secrets", Answer::events(&[event("MODIFIED", secret("db", 6))], End::Hang));
+    let url = serve(script.clone()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = support::write(dir.path(), "config", &support::kubeconfig(&url, &[&support::ca_line()], &[]));
+    let mut child = std::process::Command::new(support::binary())
+        .args(["sense", "core/v1/secrets", "-n", "team-a", "--checkpoints", "--kubeconfig"])
+        .arg(&config)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let lines = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+        (0..5).map(|_| lines.next().unwrap().unwrap()).collect::<Vec<String>>()
+    });
+    let lines = tokio::time::timeout(Duration::from_secs(60), lines).await.expect("five lines").unwrap();
+    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = tokio::task::spawn_blocking(move || child.wait()).await;
+    let shown: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            match v.get("checkpoint") {
+                Some(rv) => format!("checkpoint {} {}", v["resource"].as_str().unwrap(), rv.as_str().unwrap()),
+                None => format!("{} {}", v["event"].as_str().unwrap(), v["name"].as_str().unwrap()),
+            }
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        ["ADDED api", "ADDED db", "checkpoint core/v1/secrets 5", "MODIFIED db", "checkpoint core/v1/secrets 6"]
+    );
 }
 
 #[test]

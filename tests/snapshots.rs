@@ -1,7 +1,7 @@
 //! Snapshots of emitted code: one per project-written spec in `specs/`, and the types of the
 //! five mission resources from the real v1.36.0 spec. A reviewer sees exactly what changed.
 
-use k8s_packgen::{generate, read_documents, Options};
+use k8s_packgen::{generate, generate_st2_pack, read_documents, Options};
 use k8s_packgen_tests::repo_root;
 use std::path::PathBuf;
 
@@ -67,6 +67,33 @@ fn aggregated_api() {
 fn equivalence_api() {
     let spec = repo_root().join("specs/equivalence/swagger.json");
     insta::assert_snapshot!("equivalence", emitted_code(&[spec]));
+}
+
+/// A spec's StackStorm pack, its files concatenated; the Python copied as it is from
+/// `templates/st2/` is left out.
+fn emitted_pack(spec: &str) -> String {
+    let docs = read_documents(&[repo_root().join("specs/mapping").join(spec)]).unwrap();
+    let output = generate_st2_pack(&docs, &Options::default(), "kubernetes_pack").unwrap();
+    let copied: Vec<&str> = k8s_packgen::st2::PYTHON.iter().map(|(path, _)| *path).collect();
+    let mut out = String::new();
+    for (path, text) in output.files.iter().filter(|(path, _)| !copied.contains(&path.as_str())) {
+        out.push_str(&format!("# ===== {path}\n{text}\n"));
+    }
+    out
+}
+
+/// The pack of the resources spec: pods with subresources (connect ones left out), a
+/// cluster-scoped kind, the legacy watch path, and no ConfigMaps for the example rule.
+#[test]
+fn st2_pack_resources() {
+    insta::assert_snapshot!("st2-pack-resources", emitted_pack("resources.json"));
+}
+
+/// The pack of its own spec: Secret and token bodies (`secret: true`), a patch, cluster scope,
+/// the example rule's ConfigMap action, descriptions YAML readers misread.
+#[test]
+fn st2_pack() {
+    insta::assert_snapshot!("st2-pack", emitted_pack("st2-pack.json"));
 }
 
 /// The mission resources as emitted from the real spec.

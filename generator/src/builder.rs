@@ -133,6 +133,27 @@ impl Builder {
 
     /// Runs the generator in memory: the crate's files, as `generate` would write them.
     pub fn generate(&self) -> Result<Output> {
+        let (docs, options) = self.inputs()?;
+        generate(&docs, &options)
+    }
+
+    /// The StackStorm pack named `pack_name` in memory, as `st2-pack --pack-name` would write it
+    /// (see [`crate::st2`]); its actions and sensors run the crate's `k8s-pack` binary.
+    pub fn st2_pack(&self, pack_name: &str) -> Result<Output> {
+        let (docs, options) = self.inputs()?;
+        crate::generate_st2_pack(&docs, &options, pack_name)
+    }
+
+    /// Writes the StackStorm pack to `out`, as `k8s-packgen st2-pack --out` does (the previous
+    /// content is replaced only once every file is written).
+    pub fn write_st2_pack(&self, pack_name: &str, out: impl AsRef<Path>) -> Result<Output> {
+        let output = self.st2_pack(pack_name)?;
+        write::write(out.as_ref(), &output.files)?;
+        Ok(output)
+    }
+
+    /// The spec documents and options, printing `cargo:rerun-if-changed` as configured.
+    fn inputs(&self) -> Result<(Vec<Document>, Options)> {
         let specs = if self.specs.is_empty() {
             let default = default_spec();
             if !default.exists() {
@@ -157,7 +178,7 @@ impl Builder {
         if let Some(version) = &self.crate_version {
             options.crate_version = version.clone();
         }
-        generate(&docs, &options)
+        Ok((docs, options))
     }
 
     /// Writes the whole crate to `out`, as `k8s-packgen generate --out` does (the previous

@@ -47,6 +47,9 @@ pub enum Error {
     #[error("{0}")]
     Cluster(String),
 
+    #[error("{what}: {message}")]
+    St2 { what: String, message: String },
+
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
 

@@ -6,6 +6,9 @@
 //! Rust names) -> [`emit`] (token streams from the IR only) -> [`format`] (prettyplease and
 //! headers) -> [`write`] (aside, then swap; or compare for `--check`).
 //!
+//! [`st2`] emits a StackStorm pack of the same API from the same IR, whose actions and sensors
+//! run the emitted crate's `k8s-pack` binary.
+//!
 //! Inputs besides spec files: CRD files ([`load::crd`], merged into the loaded spec as a cluster
 //! would serve them) and a live cluster ([`cluster`], through the emitted crate's own client);
 //! `--resources`/`--groups` narrow the IR ([`ir::filter`]) before emission.
@@ -29,6 +32,7 @@ pub mod progress;
 #[cfg(not(doctest))]
 pub mod runtime;
 pub mod single_file;
+pub mod st2;
 pub mod vocabulary;
 pub mod write;
 
@@ -142,14 +146,13 @@ pub fn generate_with(docs: &[Document], options: &Options, progress: &mut progre
     package::check_version(&options.crate_version)?;
     let api = build_api_timed(docs, options, progress)?;
 
-    // The CRD files are inputs like the spec: they are named and hashed with it.
-    let inputs: Vec<Document> = docs.iter().chain(&options.crds).cloned().collect();
+    let (spec_hash, spec_names) = input_identity(docs, options);
     let info = emit::CrateInfo {
         name: options.crate_name.clone(),
         version: options.crate_version.clone(),
         generator_version: VERSION.to_string(),
-        spec_hash: load::spec_hash(&inputs),
-        spec_names: inputs.iter().map(|d| display_name(&d.name)).collect(),
+        spec_hash,
+        spec_names,
         package: options.package.clone(),
     };
     progress.phase("emit");
@@ -157,13 +160,54 @@ pub fn generate_with(docs: &[Document], options: &Options, progress: &mut progre
     progress.phase("format");
     let files = format::format_files(files, &info)?;
     progress.end_phase();
-    let timings = Timings {
+    Ok(Output { files, api, timings: timings(progress) })
+}
+
+/// The StackStorm pack of the same API (see [`st2`]) in memory, named `pack_name`; its actions
+/// and sensors run the `k8s-pack` binary of the crate [`generate`] emits with the same options.
+pub fn generate_st2_pack(docs: &[Document], options: &Options, pack_name: &str) -> Result<Output> {
+    generate_st2_pack_with(docs, options, pack_name, &mut progress::Progress::hidden())
+}
+
+/// [`generate_st2_pack`], reporting its phases to `progress`.
+pub fn generate_st2_pack_with(
+    docs: &[Document],
+    options: &Options,
+    pack_name: &str,
+    progress: &mut progress::Progress,
+) -> Result<Output> {
+    package::check_name(&options.crate_name)?;
+    let api = build_api_timed(docs, options, progress)?;
+    let (spec_hash, spec_names) = input_identity(docs, options);
+    let header = format::header_line(VERSION, &spec_hash);
+    let info = st2::PackInfo {
+        name: pack_name.to_string(),
+        generator_version: VERSION.to_string(),
+        spec_hash,
+        spec_names,
+        crate_name: options.crate_name.clone(),
+    };
+    progress.phase("emit");
+    let files = st2::emit(&api, &info)?;
+    progress.phase("format");
+    let files = format::format_with_header(files, &header)?;
+    progress.end_phase();
+    Ok(Output { files, api, timings: timings(progress) })
+}
+
+/// The inputs' hash and names: the CRD files are inputs like the spec, named and hashed with it.
+fn input_identity(docs: &[Document], options: &Options) -> (String, Vec<String>) {
+    let inputs: Vec<Document> = docs.iter().chain(&options.crds).cloned().collect();
+    (load::spec_hash(&inputs), inputs.iter().map(|d| display_name(&d.name)).collect())
+}
+
+fn timings(progress: &progress::Progress) -> Timings {
+    Timings {
         load: progress.time_of("load"),
         ir: progress.time_of("ir"),
         emit: progress.time_of("emit"),
         format: progress.time_of("format"),
-    };
-    Ok(Output { files, api, timings })
+    }
 }
 
 /// A spec's file name, so emitted files do not depend on where the spec was read from.

@@ -6,7 +6,7 @@ use k8s_packgen::error::Error;
 use k8s_packgen::ir::filter::Selection;
 use k8s_packgen::load::Document;
 use k8s_packgen::progress::Progress;
-use k8s_packgen::{default_spec, generate_with, read_documents, write, Options};
+use k8s_packgen::{default_spec, generate_st2_pack_with, generate_with, read_documents, write, Options, Output};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -18,7 +18,8 @@ struct Cli {
     command: Command,
 }
 
-/// Where the API comes from and which part of it to use: shared by `generate` and `inspect`.
+/// Where the API comes from and which part of it to use: shared by `generate`, `st2-pack` and
+/// `inspect`.
 #[derive(Args)]
 struct Inputs {
     /// A Swagger 2.0 or OpenAPI 3.0 document, or a directory of OpenAPI 3.0 documents;
@@ -135,6 +136,30 @@ enum Command {
         #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
     },
+    /// Generate the StackStorm pack of the same API, whose actions and sensors run the emitted
+    /// crate's `k8s-pack` binary (or check that it is in sync with --check).
+    St2Pack {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The directory of the pack.
+        #[arg(long)]
+        out: PathBuf,
+        /// The pack's reference (lowercase letters, digits and _).
+        #[arg(long, default_value = k8s_packgen::st2::DEFAULT_PACK_NAME)]
+        pack_name: String,
+        /// The emitted crate's package name, whose binary the pack runs (for its README).
+        #[arg(long, default_value = "k8s-pack")]
+        crate_name: String,
+        /// Do not write: exit 1 and list the files that differ if --out is not in sync.
+        #[arg(long)]
+        check: bool,
+        /// Print the time of each phase to stderr.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Print nothing on success (errors are still printed).
+        #[arg(short, long, conflicts_with = "verbose")]
+        quiet: bool,
+    },
     /// Show what a spec holds: group-versions, resources (kind, plural, scope, verbs,
     /// subresources) and operation counts.
     Inspect {
@@ -224,63 +249,103 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { inputs, out, crate_name, crate_version, package, check, verbose, quiet } => {
-            let start = Instant::now();
-            let mut progress = Progress::new(!quiet);
-            progress.phase("read");
-            let (docs, mut options) = read_inputs(inputs)?;
-            let read = start.elapsed();
+            let (report, mut progress, docs, mut options) = Report::read(inputs, check, verbose, quiet)?;
             options.crate_name = crate_name;
             if let Some(v) = crate_version {
                 options.crate_version = v;
             }
             package.apply(&mut options.package);
             let output = generate_with(&docs, &options, &mut progress)?;
-            if check {
-                progress.finish();
-                let diffs = write::check(&out, &output.files)?;
-                if diffs.is_empty() {
-                    if !quiet {
-                        eprintln!("{} is in sync ({} files)", out.display(), output.files.len());
-                    }
-                    return Ok(ExitCode::SUCCESS);
-                }
-                eprintln!("{} is out of sync with the spec; regenerate it:", out.display());
-                for d in &diffs {
-                    eprintln!("  {d}");
-                }
-                return Ok(ExitCode::from(1));
-            }
-            progress.phase("write");
-            write::write(&out, &output.files)?;
-            progress.finish();
-            let t = &output.timings;
-            if verbose {
-                for note in &output.api.notes {
-                    eprintln!("note: {note}");
-                }
-                eprintln!(
-                    "read {:?}, load {:?}, ir {:?}, emit {:?}, format {:?}, write {:?}, total {:?}",
-                    read,
-                    t.load,
-                    t.ir,
-                    t.emit,
-                    t.format,
-                    progress.time_of("write"),
-                    start.elapsed()
-                );
-            }
-            if !quiet {
-                eprintln!(
-                    "wrote {} ({} files, {} types, {} resources, {} operations)",
-                    out.display(),
-                    output.files.len(),
-                    output.api.types.len(),
-                    output.api.resources.len(),
-                    output.api.operations.len()
-                );
-            }
-            Ok(ExitCode::SUCCESS)
+            let api = &output.api;
+            let summary = format!(
+                "{} types, {} resources, {} operations",
+                api.types.len(),
+                api.resources.len(),
+                api.operations.len()
+            );
+            report.write_or_check(&out, &output, &summary, &mut progress)
         }
+        Command::St2Pack { inputs, out, pack_name, crate_name, check, verbose, quiet } => {
+            let (report, mut progress, docs, mut options) = Report::read(inputs, check, verbose, quiet)?;
+            options.crate_name = crate_name;
+            let output = generate_st2_pack_with(&docs, &options, &pack_name, &mut progress)?;
+            let actions = output.files.keys().filter(|p| p.starts_with("actions/") && p.ends_with(".yaml")).count();
+            let sensors = output.files.keys().filter(|p| p.starts_with("sensors/") && p.ends_with(".yaml")).count();
+            let summary = format!("{actions} actions, {sensors} sensors");
+            report.write_or_check(&out, &output, &summary, &mut progress)
+        }
+    }
+}
+
+/// How `generate` and `st2-pack` end: write or check, and say what happened.
+struct Report {
+    check: bool,
+    verbose: bool,
+    quiet: bool,
+    start: Instant,
+    read: std::time::Duration,
+}
+
+impl Report {
+    /// Starts the clock and the progress line, and reads the inputs.
+    fn read(
+        inputs: Inputs,
+        check: bool,
+        verbose: bool,
+        quiet: bool,
+    ) -> Result<(Report, Progress, Vec<Document>, Options), Error> {
+        let start = Instant::now();
+        let mut progress = Progress::new(!quiet);
+        progress.phase("read");
+        let (docs, options) = read_inputs(inputs)?;
+        Ok((Report { check, verbose, quiet, start, read: start.elapsed() }, progress, docs, options))
+    }
+
+    fn write_or_check(
+        &self,
+        out: &Path,
+        output: &Output,
+        summary: &str,
+        progress: &mut Progress,
+    ) -> Result<ExitCode, Error> {
+        if self.check {
+            progress.finish();
+            let diffs = write::check(out, &output.files)?;
+            if diffs.is_empty() {
+                if !self.quiet {
+                    eprintln!("{} is in sync ({} files)", out.display(), output.files.len());
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            eprintln!("{} is out of sync with the spec; regenerate it:", out.display());
+            for d in &diffs {
+                eprintln!("  {d}");
+            }
+            return Ok(ExitCode::from(1));
+        }
+        progress.phase("write");
+        write::write(out, &output.files)?;
+        progress.finish();
+        let t = &output.timings;
+        if self.verbose {
+            for note in &output.api.notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!(
+                "read {:?}, load {:?}, ir {:?}, emit {:?}, format {:?}, write {:?}, total {:?}",
+                self.read,
+                t.load,
+                t.ir,
+                t.emit,
+                t.format,
+                progress.time_of("write"),
+                self.start.elapsed()
+            );
+        }
+        if !self.quiet {
+            eprintln!("wrote {} ({} files, {summary})", out.display(), output.files.len());
+        }
+        Ok(ExitCode::SUCCESS)
     }
 }
 

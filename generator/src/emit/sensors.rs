@@ -121,6 +121,10 @@ fn emit_root(api: &Api, features: &Features, defs: &[SensorDef]) -> TokenStream 
         /// An object of any kind, with typed metadata: what custom resource sensors yield.
         pub type DynamicObject = crate::runtime::sensor::DynamicObject<#dynamic_meta>;
 
+        /// The custom resource sensor, with this crate's metadata: [`custom_resources`], or
+        /// `CustomResourceSensor::resuming` to resume each resource where it was.
+        pub type CustomResourceSensor = crate::runtime::sensor::CrdSensor<#dynamic_meta>;
+
         /// A sensor of custom resources: it watches CustomResourceDefinitions and starts an
         /// untyped sensor for each kind that passes `filter` as its definition appears, and
         /// stops it when the definition is deleted. Must be called within a tokio runtime.
@@ -128,7 +132,7 @@ fn emit_root(api: &Api, features: &Features, defs: &[SensorDef]) -> TokenStream 
             client: crate::runtime::Client,
             options: crate::runtime::sensor::SensorOptions,
             filter: crate::runtime::sensor::CrdFilter,
-        ) -> crate::runtime::sensor::CrdSensor<#dynamic_meta> {
+        ) -> CustomResourceSensor {
             crate::runtime::sensor::CrdSensor::new(client, options, filter)
         }
 

@@ -118,13 +118,18 @@ pub struct ParamSpec {
     pub name: String,
 }
 
-fn spec_of(p: &Param) -> ParamSpec {
-    let location = if p.location == ParamLocation::Path { "Path" } else { "Query" };
-    let kind = match p.ty {
+/// The runtime's `ParamKind` of a parameter's type: what JSON value an action takes for it.
+pub fn param_kind(ty: &TypeRef) -> &'static str {
+    match ty {
         TypeRef::I32 | TypeRef::I64 => "Integer",
         TypeRef::Bool => "Boolean",
         _ => "String",
-    };
+    }
+}
+
+fn spec_of(p: &Param) -> ParamSpec {
+    let location = if p.location == ParamLocation::Path { "Path" } else { "Query" };
+    let kind = param_kind(&p.ty);
     ParamSpec {
         wire: p.wire.clone(),
         location,

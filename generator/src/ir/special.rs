@@ -92,6 +92,18 @@ pub fn is_sensitive(def_name: &str, wire: &str) -> bool {
     matches!((def_name, wire), ("io.k8s.api.core.v1.Secret", "data" | "stringData"))
 }
 
+/// Fields holding bearer tokens: the one a TokenReview asks about and the one a TokenRequest is
+/// answered with. A request body reaching one carries a secret (the StackStorm pack masks it).
+pub fn is_token(def_name: &str, wire: &str) -> bool {
+    let token_holder = matches!(
+        def_name,
+        "io.k8s.api.authentication.v1.TokenReviewSpec"
+            | "io.k8s.api.authentication.v1beta1.TokenReviewSpec"
+            | "io.k8s.api.authentication.v1.TokenRequestStatus"
+    );
+    token_holder && wire == "token"
+}
+
 /// How a special definition is emitted.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Special {

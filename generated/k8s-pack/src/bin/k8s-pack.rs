@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use k8s_pack::actions::REGISTRY;
 use k8s_pack::runtime::actions::{close_matches, find, Action, ActionError};
 use k8s_pack::runtime::client::{Client, Error, KubeconfigOptions};
-use k8s_pack::runtime::sensor::{Sensor, SensorOptions, SensorSpec, Shutdown};
+use k8s_pack::runtime::sensor::{CrdEvent, CrdFilter, Sensor, SensorOptions, SensorSpec, Shutdown};
 use k8s_pack::sensors::DynamicObject;
 use serde_json::{Map, Value};
 use std::io::Write as _;
@@ -53,7 +53,26 @@ enum Command {
     Sensors { filter: Option<String> },
     /// Run a sensor (by name, plural or kind) and print one JSON trigger per line until stopped.
     Sense {
-        sensor: String,
+        #[arg(required_unless_present = "custom_resources")]
+        sensor: Option<String>,
+        /// Follow custom resources instead: every kind whose CustomResourceDefinition passes
+        /// --group/--kind, as definitions appear and go.
+        #[arg(long, conflicts_with_all = ["sensor", "resume_from"])]
+        custom_resources: bool,
+        /// With --custom-resources: only this API group (repeatable).
+        #[arg(long = "group", value_name = "GROUP", requires = "custom_resources")]
+        groups: Vec<String>,
+        /// With --custom-resources: only this kind or plural (repeatable).
+        #[arg(long = "kind", value_name = "KIND", requires = "custom_resources")]
+        kinds: Vec<String>,
+        /// With --custom-resources: resume this custom resource (`example.com/v1/mysqldbs`)
+        /// from a saved resourceVersion instead of listing it (repeatable).
+        #[arg(long = "resume-resource", value_name = "RESOURCE=RV", requires = "custom_resources")]
+        resume_resources: Vec<String>,
+        /// Also print `{"checkpoint": RV, "resource": NAME}` after a trigger once every change of
+        /// the resource up to RV is printed: the resourceVersion to resume from.
+        #[arg(long)]
+        checkpoints: bool,
         /// A label selector (`app=web,tier!=db`).
         #[arg(long, short = 'l')]
         selector: Option<String>,
@@ -120,13 +139,18 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Sense { ref sensor, ref selector, ref field_selector, ref resume_from, include_secrets } => {
-            let Some(spec) = k8s_pack::runtime::sensor::find(SENSORS, sensor) else {
-                return usage_error(&unknown_sensor(sensor));
-            };
-            if spec.namespaced_path.is_none() && cli.namespace.is_some() {
-                return usage_error(&format!("{} is cluster-scoped: it takes no --namespace", spec.name));
-            }
+        Command::Sense {
+            ref sensor,
+            custom_resources,
+            ref groups,
+            ref kinds,
+            ref resume_resources,
+            checkpoints,
+            ref selector,
+            ref field_selector,
+            ref resume_from,
+            include_secrets,
+        } => {
             let options = SensorOptions {
                 namespace: cli.namespace.clone(),
                 label_selector: selector.clone(),
@@ -134,7 +158,28 @@ fn main() -> ExitCode {
                 resume_from: resume_from.clone(),
                 ..SensorOptions::default()
             };
-            sense(&cli, spec, options, include_secrets)
+            let output = Output { include_secrets, checkpoints };
+            let sensor = match sensor {
+                Some(sensor) if !custom_resources => sensor,
+                _ => {
+                    let filter = CrdFilter { groups: groups.clone(), kinds: kinds.clone() };
+                    let mut resume = std::collections::HashMap::new();
+                    for entry in resume_resources {
+                        let Some((resource, rv)) = entry.split_once('=') else {
+                            return usage_error(&format!("--resume-resource takes RESOURCE=RV, not `{entry}`"));
+                        };
+                        resume.insert(resource.to_string(), rv.to_string());
+                    }
+                    return sense_custom_resources(&cli, options, filter, resume, output);
+                }
+            };
+            let Some(spec) = k8s_pack::runtime::sensor::find(SENSORS, sensor) else {
+                return usage_error(&unknown_sensor(sensor));
+            };
+            if spec.namespaced_path.is_none() && cli.namespace.is_some() {
+                return usage_error(&format!("{} is cluster-scoped: it takes no --namespace", spec.name));
+            }
+            sense(&cli, spec, options, output)
         }
     }
 }
@@ -160,32 +205,107 @@ fn unknown_sensor(name: &str) -> String {
     }
 }
 
+/// What `sense` prints besides the triggers.
+#[derive(Clone, Copy)]
+struct Output {
+    include_secrets: bool,
+    checkpoints: bool,
+}
+
+/// The client and a runtime for a sensor, or the exit code of why there are none.
+fn sensor_setup(cli: &Cli) -> Result<(Client, tokio::runtime::Runtime), ExitCode> {
+    let client = client(cli).map_err(|e| usage_error(&e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| usage_error(&format!("cannot start the async runtime: {e}")))?;
+    Ok((client, runtime))
+}
+
+/// Writes one JSON line and flushes it; false once stdout is closed.
+fn print_line(out: &mut impl std::io::Write, value: &Value) -> bool {
+    let line = serde_json::to_string(value).unwrap_or_default();
+    writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
+}
+
 /// Prints each trigger as a JSON line; errors go to stderr, and a terminal one ends with 1.
-fn sense(cli: &Cli, spec: &SensorSpec, mut options: SensorOptions, include_secrets: bool) -> ExitCode {
-    let client = match client(cli) {
-        Ok(client) => client,
-        Err(e) => return usage_error(&e.to_string()),
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => return usage_error(&format!("cannot start the async runtime: {e}")),
+fn sense(cli: &Cli, spec: &SensorSpec, mut options: SensorOptions, output: Output) -> ExitCode {
+    let (client, runtime) = match sensor_setup(cli) {
+        Ok(setup) => setup,
+        Err(code) => return code,
     };
     runtime.block_on(async {
         options.shutdown = Some(Shutdown::on_signal());
         let mut sensor = Sensor::<DynamicObject>::new(spec, client, options);
         let mut out = std::io::stdout().lock();
+        let mut saved: Option<String> = None;
         while let Some(item) = sensor.next().await {
             match item {
                 Ok(trigger) => {
-                    let line = serde_json::to_string(&trigger.payload(include_secrets)).unwrap_or_default();
                     // A closed pipe ends the sensor; it is not an error.
-                    if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                    if !print_line(&mut out, &trigger.payload(output.include_secrets)) {
                         return ExitCode::SUCCESS;
+                    }
+                    let point = sensor.resume_point().filter(|rv| output.checkpoints && saved.as_deref() != Some(*rv));
+                    if let Some(rv) = point {
+                        if !print_line(&mut out, &checkpoint(spec.name, rv)) {
+                            return ExitCode::SUCCESS;
+                        }
+                        saved = Some(rv.to_string());
                     }
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
                     if e.is_terminal() {
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+        }
+        ExitCode::SUCCESS
+    })
+}
+
+/// The line `--checkpoints` prints: where a sensor of `resource` resumes from.
+fn checkpoint(resource: &str, resource_version: &str) -> Value {
+    serde_json::json!({ "checkpoint": resource_version, "resource": resource })
+}
+
+/// `sense --custom-resources`: the triggers of every custom resource the filter accepts, with
+/// the kinds watched and let go reported on stderr.
+fn sense_custom_resources(
+    cli: &Cli,
+    mut options: SensorOptions,
+    filter: CrdFilter,
+    resume: std::collections::HashMap<String, String>,
+    output: Output,
+) -> ExitCode {
+    let (client, runtime) = match sensor_setup(cli) {
+        Ok(setup) => setup,
+        Err(code) => return code,
+    };
+    runtime.block_on(async {
+        options.shutdown = Some(Shutdown::on_signal());
+        let mut sensor = k8s_pack::sensors::CustomResourceSensor::resuming(client, options, filter, resume);
+        let mut out = std::io::stdout().lock();
+        while let Some(event) = sensor.next().await {
+            match event {
+                CrdEvent::Started(info) => eprintln!("watching {}", info.name),
+                CrdEvent::Stopped(info) => eprintln!("no longer watching {}", info.name),
+                CrdEvent::Trigger(trigger) => {
+                    if !print_line(&mut out, &trigger.payload(output.include_secrets)) {
+                        return ExitCode::SUCCESS;
+                    }
+                }
+                CrdEvent::Checkpoint { resource, resource_version } => {
+                    if output.checkpoints && !print_line(&mut out, &checkpoint(&resource.name, &resource_version)) {
+                        return ExitCode::SUCCESS;
+                    }
+                }
+                CrdEvent::Error { resource: Some(info), error } => eprintln!("error: {}: {error}", info.name),
+                CrdEvent::Error { resource: None, error } => {
+                    eprintln!("error: {error}");
+                    if error.is_terminal() {
                         return ExitCode::from(1);
                     }
                 }

@@ -202,6 +202,11 @@ pub static REGISTRY: &[&crate::runtime::sensor::SensorSpec] = &[
 pub type DynamicObject = crate::runtime::sensor::DynamicObject<
     crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
 >;
+/// The custom resource sensor, with this crate's metadata: [`custom_resources`], or
+/// `CustomResourceSensor::resuming` to resume each resource where it was.
+pub type CustomResourceSensor = crate::runtime::sensor::CrdSensor<
+    crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+>;
 /// A sensor of custom resources: it watches CustomResourceDefinitions and starts an
 /// untyped sensor for each kind that passes `filter` as its definition appears, and
 /// stops it when the definition is deleted. Must be called within a tokio runtime.
@@ -209,9 +214,7 @@ pub fn custom_resources(
     client: crate::runtime::Client,
     options: crate::runtime::sensor::SensorOptions,
     filter: crate::runtime::sensor::CrdFilter,
-) -> crate::runtime::sensor::CrdSensor<
-    crate::apimachinery::pkg::apis::meta::v1::ObjectMeta,
-> {
+) -> CustomResourceSensor {
     crate::runtime::sensor::CrdSensor::new(client, options, filter)
 }
 impl crate::runtime::sensor::Metadata

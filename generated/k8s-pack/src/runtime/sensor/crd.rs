@@ -37,6 +37,9 @@ pub enum CrdEvent<M> {
     Started(Arc<ResourceInfo>),
     /// A change of a custom resource object.
     Trigger(Trigger<DynamicObject<M>>),
+    /// Every change of the resource up to `resource_version` has been reported: where its
+    /// sensor resumes from after a restart (see [`CrdSensor::resuming`]).
+    Checkpoint { resource: Arc<ResourceInfo>, resource_version: String },
     /// An error of one resource's sensor, or (`resource` `None`) of the definitions' sensor.
     Error { resource: Option<Arc<ResourceInfo>>, error: SensorError },
     /// The definition was deleted (or changed): its resource is no longer watched.
@@ -54,9 +57,18 @@ impl<M> CrdSensor<M>
 where
     M: Metadata + DeserializeOwned + Send + Sync + 'static,
 {
-    /// `options` applies to the custom resources' sensors (namespace, selectors, backoff);
-    /// the definitions are watched across the cluster. Must be called within a tokio runtime.
+    /// `options` applies to the custom resources' sensors (namespace, selectors, backoff) but
+    /// for `resume_from`, which is each resource's own (see [`CrdSensor::resuming`]); the
+    /// definitions are watched across the cluster. Must be called within a tokio runtime.
     pub fn new(client: Client, options: SensorOptions, filter: CrdFilter) -> Self {
+        CrdSensor::resuming(client, options, filter, HashMap::new())
+    }
+
+    /// [`CrdSensor::new`], with the sensor of each resource named in `resume` (by
+    /// [`ResourceInfo::name`], `example.com/v1/mysqldbs`) resuming from the resourceVersion
+    /// given instead of listing, the first time its definition appears: the versions of the
+    /// last [`CrdEvent::Checkpoint`]s before a restart.
+    pub fn resuming(client: Client, options: SensorOptions, filter: CrdFilter, resume: HashMap<String, String>) -> Self {
         let (stop, token) = ShutdownHandle::pair();
         let (sender, events) = mpsc::channel(1024);
         let outer = options.shutdown.clone();
@@ -68,7 +80,7 @@ where
             shutdown: Some(token),
             ..options.clone()
         };
-        let manager = Manager { client, options, filter, sender, children: HashMap::new() };
+        let manager = Manager { client, options, filter, resume, sender, children: HashMap::new() };
         tokio::spawn(async move {
             match outer {
                 Some(outer) => {
@@ -93,6 +105,8 @@ struct Manager<M> {
     client: Client,
     options: SensorOptions,
     filter: CrdFilter,
+    /// Where resources not yet started resume from, by resource name.
+    resume: HashMap<String, String>,
     sender: mpsc::Sender<CrdEvent<M>>,
     /// Running sensors by definition name, with what they watch.
     children: HashMap<String, (Arc<ResourceInfo>, ShutdownHandle)>,
@@ -145,7 +159,8 @@ where
             return;
         }
         let (handle, token) = ShutdownHandle::pair();
-        let mut options = SensorOptions { shutdown: Some(token), ..self.options.clone() };
+        let resume_from = self.resume.remove(&info.name);
+        let mut options = SensorOptions { shutdown: Some(token), resume_from, ..self.options.clone() };
         if info.namespaced_path.is_none() {
             options.namespace = None;
         }
@@ -155,17 +170,27 @@ where
     }
 }
 
-/// Runs one custom resource's sensor into the shared channel, then reports it stopped.
+/// Runs one custom resource's sensor into the shared channel, each trigger followed by a
+/// checkpoint when its resume point moved, then reports it stopped.
 async fn forward<M>(mut sensor: Sensor<DynamicObject<M>>, info: Arc<ResourceInfo>, sender: mpsc::Sender<CrdEvent<M>>)
 where
     M: Metadata + DeserializeOwned + Send + Sync + 'static,
 {
+    let mut saved: Option<String> = None;
     while let Some(item) = sensor.next().await {
         let event = match item {
             Ok(trigger) => CrdEvent::Trigger(trigger),
             Err(error) => CrdEvent::Error { resource: Some(Arc::clone(&info)), error },
         };
         if sender.send(event).await.is_err() {
+            return;
+        }
+        let Some(point) = sensor.resume_point().filter(|rv| saved.as_deref() != Some(*rv)).map(str::to_string) else {
+            continue;
+        };
+        saved = Some(point.clone());
+        let checkpoint = CrdEvent::Checkpoint { resource: Arc::clone(&info), resource_version: point };
+        if sender.send(checkpoint).await.is_err() {
             return;
         }
     }

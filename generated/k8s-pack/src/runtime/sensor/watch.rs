@@ -86,6 +86,14 @@ impl<K: Object + DeserializeOwned> Sensor<K> {
         self.resource_version.as_deref()
     }
 
+    /// [`Sensor::resource_version`] once every trigger up to it has been returned by
+    /// [`Sensor::next`]; `None` while triggers of a list or of one watch chunk are still to come.
+    /// A consumer that saves it after handling each trigger resumes without losing any: saving
+    /// the version of a listed object instead would skip the objects listed after it.
+    pub fn resume_point(&self) -> Option<&str> {
+        self.resource_version.as_deref().filter(|_| self.pending.is_empty())
+    }
+
     /// The objects the sensor has seen; the handle stays valid while the sensor runs.
     pub fn store(&self) -> Store<K> {
         self.store.clone()
