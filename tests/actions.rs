@@ -2,7 +2,8 @@
 //! checked against the typed operation functions. Nothing is sent here.
 
 use k8s_pack::actions::REGISTRY;
-use k8s_pack::runtime::actions::{find, ParamsError};
+use k8s_pack::runtime::actions::{find, parse_json, ParamsError};
+use k8s_pack::runtime::request::{RequestError, SegmentError, SegmentProblem};
 use serde_json::json;
 
 #[test]
@@ -108,4 +109,65 @@ fn actions_build_the_same_requests_as_the_typed_functions() {
     assert_eq!((from_action.method(), from_action.uri()), (typed.method(), typed.uri()));
     assert_eq!(from_action.headers(), typed.headers());
     assert_eq!(from_action.body(), typed.body());
+}
+
+/// `.`, `..`, empty, `/` and `%` can never be a name (the API server's path segment rule): the
+/// typed functions and the actions refuse them before anything is built, naming the parameter.
+#[test]
+fn path_segments_the_server_cannot_serve_are_refused() {
+    use k8s_pack::actions::core::v1::secrets;
+    use k8s_pack::actions::{DeleteQuery, GetQuery};
+
+    let cases = [
+        ("..", SegmentProblem::Dots(".."), "path parameter `name` may not be \"..\""),
+        (".", SegmentProblem::Dots("."), "path parameter `name` may not be \".\""),
+        ("", SegmentProblem::Empty, "path parameter `name` may not be empty"),
+        ("a/b", SegmentProblem::Contains('/'), "path parameter `name` may not contain '/'"),
+        ("a%2Fb", SegmentProblem::Contains('%'), "path parameter `name` may not contain '%'"),
+    ];
+    let delete = find(REGISTRY, "deleteCoreV1NamespacedSecret").unwrap();
+    for (name, problem, message) in cases {
+        let expected = SegmentError { param: "name", problem };
+        match secrets::read_core_v1_namespaced_secret("team-a", name, &GetQuery::default()) {
+            Err(RequestError::Segment(e)) => assert_eq!(e, expected, "{name:?}"),
+            other => panic!("{name:?}: expected a segment error, got {other:?}"),
+        }
+        let error =
+            secrets::delete_core_v1_namespaced_secret("team-a", name, None, &DeleteQuery::default()).unwrap_err();
+        assert_eq!(error.to_string(), message);
+        let error = delete.request(&json!({"namespace": "team-a", "name": name})).unwrap_err();
+        assert_eq!(error, ParamsError::Segment(expected));
+        assert_eq!(error.to_string(), message);
+    }
+    // Every path parameter, the namespace too.
+    let error = secrets::list_core_v1_namespaced_secret("..", &Default::default()).unwrap_err();
+    assert_eq!(error.to_string(), "path parameter `namespace` may not be \"..\"");
+    let error = delete.request(&json!({"namespace": "", "name": "db"})).unwrap_err();
+    assert_eq!(error.to_string(), "path parameter `namespace` may not be empty");
+    // Dots inside a name are fine (`my.app`, `...`), and still percent-encoded where needed.
+    let request = delete.request(&json!({"namespace": "team-a", "name": "..."})).unwrap();
+    assert_eq!(request.uri(), "/api/v1/namespaces/team-a/secrets/...");
+    let request = delete.request(&json!({"namespace": "team-a", "name": "a b"})).unwrap();
+    assert_eq!(request.uri(), "/api/v1/namespaces/team-a/secrets/a%20b");
+}
+
+/// JSON parameters with a key twice are refused, at any depth, naming the key by its path.
+#[test]
+fn duplicate_keys_in_json_parameters_are_refused() {
+    let error = parse_json(r#"{"name": "a", "name": "b"}"#).unwrap_err();
+    assert!(error.starts_with("duplicate key `name` at line 1"), "{error}");
+    let error = parse_json(r#"{"body": {"metadata": {"name": "a", "labels": {}, "name": "b"}}}"#).unwrap_err();
+    assert!(error.starts_with("duplicate key `body.metadata.name`"), "{error}");
+    let error = parse_json(r#"{"body": {"items": [{"k": 1}, {"k": 1, "k": 2}]}}"#).unwrap_err();
+    assert!(error.starts_with("duplicate key `body.items[1].k`"), "{error}");
+    // The same key in different objects is not a duplicate; values come out as serde_json reads them.
+    let text = r#"{"a": {"k": 1}, "b": {"k": [1.5, -2, 18446744073709551615, true, null, "s"]}, "k": "x"}"#;
+    assert_eq!(parse_json(text).unwrap(), serde_json::from_str::<serde_json::Value>(text).unwrap());
+    let error = parse_json(r#"{"a": 1"#).unwrap_err();
+    assert!(error.starts_with("not JSON: "), "{error}");
+    assert!(parse_json(r#"{"a": 1} {"b": 2}"#).unwrap_err().starts_with("not JSON: trailing characters"));
+    // `-p body=...` reads JSON the same way.
+    let create = find(REGISTRY, "createCoreV1NamespacedSecret").unwrap();
+    let error = create.parse_pair(r#"body={"data": {"k": "YQ=="}, "data": {}}"#).unwrap_err();
+    assert!(error.to_string().starts_with("invalid `body`: duplicate key `data`"), "{error}");
 }

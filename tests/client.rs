@@ -6,6 +6,7 @@ use k8s_pack::runtime::client::{
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 mod support;
 
@@ -463,6 +464,11 @@ async fn failure_statuses_become_typed_errors() {
     assert_eq!(details.name.as_deref(), Some("Bad"));
     assert_eq!(details.causes[0].field.as_deref(), Some("metadata.name"));
     assert_eq!(details.causes[0].reason.as_deref(), Some("FieldValueInvalid"));
+    // The body as sent, every field of it, for callers that print it (`k8s-pack run`).
+    let body: serde_json::Value = serde_json::from_slice(e.body()).unwrap();
+    assert_eq!(body["details"]["causes"][0]["field"], "metadata.name");
+    assert_eq!(body["metadata"], serde_json::json!({}));
+    assert!(format!("{e:?}").contains(&format!("<{} bytes>", e.body().len())), "{e:?}");
 
     assert!(expect_api(client.send(get("/410")).await).is_gone());
     assert!(expect_api(client.send(get("/403")).await).is_forbidden());
@@ -474,6 +480,7 @@ async fn failure_statuses_become_typed_errors() {
     assert_eq!(e.code(), 500);
     assert!(e.status().is_none());
     assert_eq!(e.text(), Some("panic: runtime error: invalid memory address"));
+    assert_eq!(e.body(), b"panic: runtime error: invalid memory address");
     let error = Error::Api(e);
     assert!(error.to_string().contains("500 Internal Server Error: panic: runtime error"), "{error}");
 }
@@ -492,6 +499,124 @@ fn decode_names_the_json_path_that_failed() {
     let ok: Deployment = decode(br#"{"metadata":{"name":"web"}}"#).unwrap();
     assert_eq!(ok.metadata.unwrap().name.as_deref(), Some("web"));
     assert!(matches!(decode::<Deployment>(b"{} trailing"), Err(Error::Decode(_))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeouts
+
+/// A client of `url` trusting the test CA, with every timeout `limit`.
+fn timed_client(url: &str, limit: Duration) -> Client {
+    let mut config = Config::new(url.parse().unwrap());
+    config.certificate_authority = Some(pki().ca_pem.clone().into_bytes());
+    config.connect_timeout = Some(limit);
+    config.response_timeout = Some(limit);
+    config.idle_timeout = Some(limit);
+    Client::new(config).unwrap()
+}
+
+/// Sends `request` expecting a timeout after about `limit`; returns its message.
+async fn expect_timeout(client: &Client, request: http::Request<Vec<u8>>, limit: Duration) -> String {
+    let start = Instant::now();
+    let result = tokio::time::timeout(Duration::from_secs(30), client.send(request)).await;
+    let error = result.expect("the client gave up by itself").unwrap_err();
+    let elapsed = start.elapsed();
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(elapsed >= limit && elapsed < limit * 10, "gave up after {elapsed:?}");
+    error.to_string()
+}
+
+#[tokio::test]
+async fn every_wait_is_bounded_by_its_timeout() {
+    let limit = Duration::from_millis(500);
+
+    // Accepts TCP, never says a word: the TLS handshake never completes.
+    let url = format!("https://127.0.0.1:{}", silent_tcp());
+    let message = expect_timeout(&timed_client(&url, limit), get("/version"), limit).await;
+    assert_eq!(
+        message,
+        format!("timeout: GET {url}/version: timed out after 0.5s waiting for the TLS handshake with {url}")
+    );
+
+    // Completes the handshake, never answers.
+    let url = silent_tls().await;
+    let message = expect_timeout(&timed_client(&url, limit), get("/version"), limit).await;
+    assert_eq!(message, format!("timeout: GET {url}/version: timed out after 0.5s waiting for the response"));
+
+    // Starts a body and stops: a plain request gives up, a streamed one (a watch) waits on.
+    let script = support::watch::Script::new();
+    let stalled = || support::watch::Answer::Stream {
+        pieces: vec![support::watch::Piece::Bytes(b"{\"kind\":".to_vec())],
+        end: support::watch::End::Hang,
+    };
+    script.list("/api/v1/configmaps", stalled()).list("/api/v1/configmaps", stalled());
+    let url = support::watch::serve(script).await;
+    let client = timed_client(&url, limit);
+    let message = expect_timeout(&client, get("/api/v1/configmaps"), limit).await;
+    assert!(message.ends_with("timed out after 0.5s waiting for more of the response body"), "{message}");
+    let response = client.send_streaming(get("/api/v1/configmaps")).await.unwrap();
+    let mut body = response.into_body();
+    assert_eq!(&body.next_chunk().await.unwrap().unwrap()[..], b"{\"kind\":");
+    let quiet = tokio::time::timeout(limit * 4, body.next_chunk()).await;
+    assert!(quiet.is_err(), "a streamed body must outlast the idle timeout: {:?}", quiet.map(|c| c.map(|c| c.is_ok())));
+
+    // Without timeouts a request waits: still waiting well past the limit.
+    let mut config = Config::new(silent_tls().await.parse().unwrap());
+    config.certificate_authority = Some(pki().ca_pem.clone().into_bytes());
+    config.response_timeout = None;
+    let client = Client::new(config).unwrap();
+    assert!(tokio::time::timeout(limit * 3, client.send(get("/version"))).await.is_err());
+}
+
+#[test]
+fn timeouts_read_as_seconds() {
+    use k8s_pack::runtime::client::parse_timeout;
+    assert_eq!(parse_timeout("30"), Ok(Some(Duration::from_secs(30))));
+    assert_eq!(parse_timeout("1.5"), Ok(Some(Duration::from_millis(1500))));
+    assert_eq!(parse_timeout("10s"), Ok(Some(Duration::from_secs(10))));
+    assert_eq!(parse_timeout("0"), Ok(None));
+    for bad in ["", "-1", "ten", "1e400", "NaN"] {
+        let error = parse_timeout(bad).unwrap_err();
+        assert!(error.contains("is not a number of seconds"), "{bad}: {error}");
+    }
+    let config = Config::new("https://10.0.0.1:6443".parse().unwrap());
+    assert_eq!(
+        (config.connect_timeout, config.response_timeout, config.idle_timeout),
+        (Some(Config::CONNECT_TIMEOUT), Some(Config::RESPONSE_TIMEOUT), Some(Config::IDLE_TIMEOUT))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warnings
+
+#[test]
+fn unsafe_configurations_are_warned_about_without_credentials() {
+    let token = "tok-SECRET-4242";
+    let mut config = Config::new("https://10.0.0.1:6443".parse().unwrap());
+    assert!(config.warnings().is_empty());
+    config.insecure_skip_tls_verify = true;
+    assert_eq!(
+        config.warnings(),
+        ["insecure-skip-tls-verify is set: the certificate of https://10.0.0.1:6443 is not verified, so anyone on the way can pose as the API server"]
+    );
+
+    let mut config = Config::new("http://10.0.0.1:8080".parse().unwrap());
+    assert!(config.warnings().is_empty(), "no credential, nothing to leak");
+    config.auth = Auth::Token(Sensitive::new(token.to_string()));
+    assert_eq!(
+        config.warnings(),
+        ["a bearer token will be sent unencrypted: the server URL http://10.0.0.1:8080 is not https"]
+    );
+    config.auth = Auth::Basic { username: "alice".into(), password: Sensitive::new(token.to_string()) };
+    config.client_certificate = Some(ClientCertificate {
+        certificate: pki().client_cert_pem.clone().into_bytes(),
+        key: Sensitive::new(pki().client_key_pem.clone().into_bytes()),
+    });
+    let warnings = config.warnings();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].starts_with("a username and password will be sent unencrypted"), "{warnings:?}");
+    assert!(warnings[1].starts_with("the client certificate is not used"), "{warnings:?}");
+    assert!(warnings.iter().all(|w| !w.contains(token) && !w.contains("alice")), "{warnings:?}");
+    assert_eq!(Client::new(config).unwrap().warnings(), warnings);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -311,3 +311,78 @@ async fn cluster_errors_say_what_and_where() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("forbidden (HTTP 403)") && !spec.exists(), "{}", r.stderr);
 }
+
+/// A cluster that accepts TCP and stays silent, one that completes TLS and never answers, and
+/// one that starts a body and stops: `inspect`, `fetch-spec` and `generate --from-cluster` fail
+/// within the configured timeout (1 s here; the process ends long before 30 s), exit 2.
+#[tokio::test]
+async fn a_silent_cluster_fails_within_the_configured_timeout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let timed = |list: Vec<String>| async move {
+        let start = std::time::Instant::now();
+        let r = tokio::time::timeout(std::time::Duration::from_secs(60), run(dir, list)).await;
+        let r = r.expect("k8s-packgen gave up by itself");
+        assert!(start.elapsed() < std::time::Duration::from_secs(30), "took {:?}", start.elapsed());
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(r.stderr.starts_with("error: ") && r.stderr.lines().count() == 1, "{}", r.stderr);
+        r.stderr
+    };
+
+    let url = format!("https://127.0.0.1:{}", silent_tcp());
+    let kc = config(dir, &url, &[]);
+    let stderr = timed(args(&["inspect", "--from-cluster", "--kubeconfig", &kc, "--connect-timeout", "1"])).await;
+    assert_eq!(
+        stderr,
+        format!(
+            "error: no answer in time from the cluster at {url}/openapi/v2: timeout: GET {url}/openapi/v2: \
+             timed out after 1s waiting for the TLS handshake with {url}\n"
+        )
+    );
+
+    let url = silent_tls().await;
+    let kc = config(dir, &url, &[]);
+    let spec = dir.join("spec.json");
+    let fetch = ["fetch-spec", "--from-cluster", "--kubeconfig", &kc, "-o", spec.to_str().unwrap()];
+    let stderr = timed(args(&[&fetch[..], &["--response-timeout", "1"]].concat())).await;
+    assert!(stderr.ends_with(": timed out after 1s waiting for the response\n"), "{stderr}");
+    assert!(!spec.exists());
+    let stderr = timed(args(&["inspect", "--from-cluster", "--kubeconfig", &kc, "--response-timeout", "1"])).await;
+    assert!(stderr.ends_with(": timed out after 1s waiting for the response\n"), "{stderr}");
+
+    let script = watch::Script::new();
+    let stalled =
+        watch::Answer::Stream { pieces: vec![watch::Piece::Bytes(b"{\"swagger\":".to_vec())], end: watch::End::Hang };
+    script.list("/openapi/v2", stalled);
+    let kc = config(dir, &watch::serve(script).await, &[]);
+    let out = dir.join("out");
+    let generate = ["generate", "--from-cluster", "--kubeconfig", &kc, "--out", out.to_str().unwrap()];
+    let stderr = timed(args(&[&generate[..], &["--idle-timeout", "1"]].concat())).await;
+    assert!(stderr.ends_with(": timed out after 1s waiting for more of the response body\n"), "{stderr}");
+    assert!(!out.exists());
+}
+
+/// `insecure-skip-tls-verify: true` and a token over `http://` proceed with one warning each,
+/// without the token.
+#[tokio::test]
+async fn insecure_tls_and_credentials_over_http_warn_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let server = api_server().await;
+    let token = format!("token: {TOKEN}");
+    let kc = write(dir, "insecure", &kubeconfig(&server.url(), &["insecure-skip-tls-verify: true"], &[&token]));
+    let r = run(dir, args(&["inspect", "--from-cluster", "--kubeconfig", kc.to_str().unwrap()])).await;
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let warning =
+        format!("warning: insecure-skip-tls-verify is set: the certificate of {} is not verified", server.url());
+    assert_eq!(r.stderr.matches(&warning).count(), 1, "{}", r.stderr);
+
+    let plain = serve(ServerOptions { plain_http: true, ..Default::default() }).await;
+    let kc = write(dir, "plain", &kubeconfig(&plain.url(), &[], &[&token]));
+    let r = run(dir, args(&["inspect", "--from-cluster", "--kubeconfig", kc.to_str().unwrap()])).await;
+    assert_eq!(r.code, Some(2), "the plain server serves no spec: {}", r.stderr);
+    let warning =
+        format!("warning: a bearer token will be sent unencrypted: the server URL {} is not https\n", plain.url());
+    assert!(r.stderr.starts_with(&warning) && r.stderr.matches("warning:").count() == 1, "{}", r.stderr);
+    assert!(!r.stderr.contains(TOKEN), "{}", r.stderr);
+}

@@ -72,7 +72,7 @@ macro_rules! namespaced {
         let object = $object;
         let mut out = String::new();
         render("create", ops::$create("team a", &object, &create_query()), &mut out);
-        render("read", ops::$read("team-a", "web/1", &GetQuery::default()), &mut out);
+        render("read", ops::$read("team-a", "web 1", &GetQuery::default()), &mut out);
         render("replace", ops::$replace("team-a", "web", &object, &CreateUpdateQuery::default()), &mut out);
         for (kind, patch) in patches() {
             render(&format!("patch ({kind})"), ops::$patch("team-a", "web", &patch, &patch_query(kind)), &mut out);

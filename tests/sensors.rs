@@ -95,6 +95,7 @@ async fn collect<K: Object + DeserializeOwned>(sensor: &mut Sensor<K>, triggers:
 fn error_kind(e: &SensorError) -> &'static str {
     match e {
         SensorError::Denied(_) => "denied",
+        SensorError::Certificate(_) => "certificate",
         SensorError::Client(_) => "client",
         SensorError::Watch(_) => "watch",
         SensorError::Decode(_) => "decode",
@@ -340,6 +341,51 @@ async fn unauthorized_and_forbidden_end_the_sensor_without_retrying() {
     let mut sensor = config_maps::sensor(client, options());
     assert!(matches!(sensor.next().await, Some(Err(SensorError::Denied(_)))));
     assert!(sensor.next().await.is_none());
+}
+
+/// A server whose certificate the configured CA did not sign: the sensor ends at once, as on
+/// 401/403, instead of retrying forever.
+#[tokio::test]
+async fn a_refused_server_certificate_ends_the_sensor() {
+    let rogue = support::serve(support::ServerOptions {
+        cert_pem: support::pki().rogue_cert_pem.clone(),
+        key_pem: support::pki().rogue_key_pem.clone(),
+        ..Default::default()
+    })
+    .await;
+    let (client, _dir) = client(&rogue.url()).await;
+    let mut sensor = config_maps::sensor(client, options());
+    let error = tokio::time::timeout(Duration::from_secs(20), sensor.next()).await.unwrap().unwrap().unwrap_err();
+    assert!(matches!(error, SensorError::Certificate(_)) && error.is_terminal(), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("certificate refused, not retrying: ") && message.contains("UnknownIssuer"),
+        "{message}"
+    );
+    assert!(sensor.next().await.is_none());
+    assert!(rogue.seen().is_empty(), "no request reaches an untrusted server");
+
+    // From the command line: exit 1 with that message, once.
+    let dir = tempfile::tempdir().unwrap();
+    let config = support::write(dir.path(), "config", &support::kubeconfig(&rogue.url(), &[&support::ca_line()], &[]));
+    // Built first (it takes a while the first time), so that the timeout below is the sensor's.
+    let binary = tokio::task::spawn_blocking(support::binary).await.unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(binary)
+            .args(["sense", "secrets", "-n", "team-a", "--kubeconfig"])
+            .arg(&config)
+            .output()
+            .unwrap()
+    });
+    let output = tokio::time::timeout(Duration::from_secs(60), output).await.expect("sense ends by itself").unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: certificate refused, not retrying: TLS error: ") && stderr.contains("UnknownIssuer"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
 }
 
 #[tokio::test]

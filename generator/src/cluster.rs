@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::load::Document;
 use crate::runtime::client::{self, Client, KubeconfigOptions};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Which OpenAPI version to read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,12 +21,16 @@ pub enum OpenApi {
     V3,
 }
 
-/// Which cluster, like kubectl's `--kubeconfig` and `--context`.
+/// Which cluster, like kubectl's `--kubeconfig` and `--context`, and how long to wait for it.
 #[derive(Clone, Debug, Default)]
 pub struct ClusterOptions {
     pub kubeconfig: Option<PathBuf>,
     pub context: Option<String>,
     pub openapi: OpenApi,
+    /// The client's timeouts ([`client::Config`]) when set; `Duration::ZERO` waits forever.
+    pub connect_timeout: Option<Duration>,
+    pub response_timeout: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
 }
 
 /// The name of the Swagger 2.0 document, and the file `fetch-spec` writes it to by default.
@@ -56,8 +61,23 @@ fn connect(options: &ClusterOptions) -> Result<Client> {
             context: options.context.clone(),
         })
     };
-    let config = config.map_err(|e| Error::Cluster(format!("cannot use the cluster configuration: {e}")))?;
-    Client::new(config).map_err(|e| Error::Cluster(format!("cannot use the cluster configuration: {e}")))
+    let mut config = config.map_err(|e| Error::Cluster(format!("cannot use the cluster configuration: {e}")))?;
+    for (timeout, given) in [
+        (&mut config.connect_timeout, options.connect_timeout),
+        (&mut config.response_timeout, options.response_timeout),
+        (&mut config.idle_timeout, options.idle_timeout),
+    ] {
+        if let Some(given) = given {
+            *timeout = (!given.is_zero()).then_some(given);
+        }
+    }
+    let client =
+        Client::new(config).map_err(|e| Error::Cluster(format!("cannot use the cluster configuration: {e}")))?;
+    // Shown once, before anything is sent; never with a credential.
+    for warning in client.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(client)
 }
 
 async fn fetch_v3(client: &Client) -> Result<Vec<Document>> {
@@ -141,6 +161,7 @@ fn describe(error: client::Error, url: &str) -> Error {
             format!("TLS failure talking to {url}: {error} (is the cluster's CA the one in the kubeconfig?)")
         }
         client::Error::Transport(_) => format!("cannot reach the cluster at {url}: {error}"),
+        client::Error::Timeout(_) => format!("no answer in time from the cluster at {url}: {error}"),
         _ => format!("fetching {url} failed: {error}"),
     };
     Error::Cluster(message)

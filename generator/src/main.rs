@@ -9,7 +9,7 @@ use k8s_packgen::progress::Progress;
 use k8s_packgen::{default_spec, generate_st2_pack_with, generate_with, read_documents, write, Options, Output};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(name = "k8s-packgen", version, about = "Generate a typed Rust crate from a Kubernetes OpenAPI spec")]
@@ -56,6 +56,20 @@ struct ClusterArgs {
     /// Which OpenAPI documents to read from the cluster.
     #[arg(long, value_enum, default_value = "v2", requires = "from_cluster")]
     openapi: OpenApiArg,
+    /// The longest opening a connection may take, TCP connect and TLS handshake (default 30; 0: none).
+    #[arg(long, value_name = "SECONDS", requires = "from_cluster", value_parser = timeout)]
+    connect_timeout: Option<Duration>,
+    /// The longest the cluster may take to start answering (default 90; 0: none).
+    #[arg(long, value_name = "SECONDS", requires = "from_cluster", value_parser = timeout)]
+    response_timeout: Option<Duration>,
+    /// The longest a response body may pause (default 90; 0: none).
+    #[arg(long, value_name = "SECONDS", requires = "from_cluster", value_parser = timeout)]
+    idle_timeout: Option<Duration>,
+}
+
+/// A timeout in seconds; zero for none.
+fn timeout(text: &str) -> Result<Duration, String> {
+    k8s_packgen::runtime::client::parse_timeout(text).map(|t| t.unwrap_or(Duration::ZERO))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -73,6 +87,9 @@ impl ClusterArgs {
                 OpenApiArg::V2 => OpenApi::V2,
                 OpenApiArg::V3 => OpenApi::V3,
             },
+            connect_timeout: self.connect_timeout,
+            response_timeout: self.response_timeout,
+            idle_timeout: self.idle_timeout,
         }
     }
 }

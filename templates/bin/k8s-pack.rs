@@ -1,18 +1,22 @@
 //! `k8s-pack`: list, describe and run the crate's actions from the command line, printing
 //! `{status_code, data}` as JSON; list sensors and run one, printing a JSON trigger per line.
-//! Exit codes: 0 success (or a sensor stopped by a signal), 1 the API refused or the request
-//! failed, 2 invalid parameters or configuration (nothing was sent).
+//! Exit codes: 0 success (or a sensor stopped by a signal, or standard output closed by its
+//! reader, as `| head` does), 1 the API refused or the request failed, 2 invalid parameters or
+//! configuration (nothing was sent). Nothing but results goes to standard output; errors and
+//! warnings go to standard error.
 
 use clap::{Parser, Subcommand};
 use {{crate_ident}}::actions::REGISTRY;
-use {{crate_ident}}::runtime::actions::{close_matches, find, Action, ActionError};
-use {{crate_ident}}::runtime::client::{Client, Error, KubeconfigOptions};
+use {{crate_ident}}::runtime::actions::{close_matches, find, parse_json, Action, ActionError};
+use {{crate_ident}}::runtime::client::{parse_timeout, Client, Config, Error, KubeconfigOptions};
+use {{crate_ident}}::runtime::request::check_segment;
 use {{crate_ident}}::runtime::sensor::{CrdEvent, CrdFilter, Sensor, SensorOptions, SensorSpec, Shutdown};
 use {{crate_ident}}::sensors::DynamicObject;
 use serde_json::{Map, Value};
-use std::io::Write as _;
+use std::io::{self, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(name = "k8s-pack", version, about = "Kubernetes API actions with JSON parameters, and sensors")]
@@ -27,8 +31,25 @@ struct Cli {
     /// watches (default: all).
     #[arg(long, short = 'n', global = true)]
     namespace: Option<String>,
+    /// The longest opening a connection may take, TCP connect and TLS handshake (default 30; 0: none).
+    #[arg(long, global = true, value_name = "SECONDS", env = "K8S_PACK_CONNECT_TIMEOUT", value_parser = timeout)]
+    connect_timeout: Option<Timeout>,
+    /// The longest the server may take to start answering (default 90; 0: none).
+    #[arg(long, global = true, value_name = "SECONDS", env = "K8S_PACK_RESPONSE_TIMEOUT", value_parser = timeout)]
+    response_timeout: Option<Timeout>,
+    /// The longest a response body may pause, watches excepted (default 90; 0: none).
+    #[arg(long, global = true, value_name = "SECONDS", env = "K8S_PACK_IDLE_TIMEOUT", value_parser = timeout)]
+    idle_timeout: Option<Timeout>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// A timeout from the command line; `None` for `0`.
+#[derive(Clone, Copy)]
+struct Timeout(Option<Duration>);
+
+fn timeout(text: &str) -> Result<Timeout, String> {
+    parse_timeout(text).map(Timeout)
 }
 
 #[derive(Subcommand)]
@@ -91,25 +112,22 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Actions { ref filter } => {
             let filter = filter.as_deref().unwrap_or("").to_ascii_lowercase();
-            let mut out = std::io::stdout().lock();
-            for action in REGISTRY.iter().filter(|a| matches(a, &filter)) {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let written = REGISTRY.iter().filter(|a| matches(a, &filter)).try_for_each(|action| {
                 let resource = [action.group, action.version, action.resource]
                     .iter()
                     .filter(|s| !s.is_empty())
                     .copied()
                     .collect::<Vec<_>>()
                     .join("/");
-                // A closed pipe (`| head`) ends the listing; it is not an error.
-                if writeln!(out, "{:<64} {:<18} {}", action.name, action.verb, resource).is_err() {
-                    break;
-                }
-            }
-            ExitCode::SUCCESS
+                writeln!(out, "{:<64} {:<18} {}", action.name, action.verb, resource)
+            });
+            finish(written.and_then(|()| out.flush()), ExitCode::SUCCESS)
         }
         Command::Describe { ref action } => match lookup(action) {
             Ok(action) => {
-                println!("{}", serde_json::to_string_pretty(&action.schema()).unwrap_or_default());
-                ExitCode::SUCCESS
+                let schema = serde_json::to_string_pretty(&action.schema()).unwrap_or_default();
+                finish(print(&schema), ExitCode::SUCCESS)
             }
             Err(code) => code,
         },
@@ -126,16 +144,17 @@ fn main() -> ExitCode {
         }
         Command::Sensors { ref filter } => {
             let filter = filter.as_deref().unwrap_or("").to_ascii_lowercase();
-            let mut out = std::io::stdout().lock();
-            for spec in SENSORS.iter().filter(|s| {
-                s.name.to_ascii_lowercase().contains(&filter) || s.kind.to_ascii_lowercase().contains(&filter)
-            }) {
-                let scope = if spec.namespaced_path.is_some() { "namespaced" } else { "cluster" };
-                if writeln!(out, "{:<64} {:<40} {}", spec.name, spec.kind, scope).is_err() {
-                    break;
-                }
-            }
-            ExitCode::SUCCESS
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let written = SENSORS
+                .iter()
+                .filter(|s| {
+                    s.name.to_ascii_lowercase().contains(&filter) || s.kind.to_ascii_lowercase().contains(&filter)
+                })
+                .try_for_each(|spec| {
+                    let scope = if spec.namespaced_path.is_some() { "namespaced" } else { "cluster" };
+                    writeln!(out, "{:<64} {:<40} {}", spec.name, spec.kind, scope)
+                });
+            finish(written.and_then(|()| out.flush()), ExitCode::SUCCESS)
         }
         Command::Sense {
             ref sensor,
@@ -149,6 +168,9 @@ fn main() -> ExitCode {
             ref resume_from,
             include_secrets,
         } => {
+            if let Some(Err(e)) = cli.namespace.as_deref().map(|ns| check_segment("namespace", ns)) {
+                return usage_error(&e.to_string());
+            }
             let options = SensorOptions {
                 namespace: cli.namespace.clone(),
                 label_selector: selector.clone(),
@@ -183,6 +205,30 @@ fn main() -> ExitCode {
 }
 
 use {{crate_ident}}::sensors::REGISTRY as SENSORS;
+
+/// Writes one line of results to standard output.
+fn print(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush())
+}
+
+/// The exit code once the results are written: `code` if they were, or if the reader closed
+/// the pipe (`| head` has what it wanted); 1 with a message if they could not be written.
+fn finish(written: io::Result<()>, code: ExitCode) -> ExitCode {
+    match written {
+        Ok(()) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            report("error", &format!("cannot write to standard output: {e}"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// A line on standard error; if even that is closed, there is no one left to tell.
+fn report(level: &str, message: &str) {
+    let _ = writeln!(io::stderr(), "{level}: {message}");
+}
 
 /// Why a sensor name matched none or several, with the names it may have meant.
 fn unknown_sensor(name: &str) -> String {
@@ -253,7 +299,7 @@ fn sense(cli: &Cli, spec: &SensorSpec, mut options: SensorOptions, output: Outpu
                     }
                 }
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    report("error", &e.to_string());
                     if e.is_terminal() {
                         return ExitCode::from(1);
                     }
@@ -288,8 +334,8 @@ fn sense_custom_resources(
         let mut out = std::io::stdout().lock();
         while let Some(event) = sensor.next().await {
             match event {
-                CrdEvent::Started(info) => eprintln!("watching {}", info.name),
-                CrdEvent::Stopped(info) => eprintln!("no longer watching {}", info.name),
+                CrdEvent::Started(info) => report("info", &format!("watching {}", info.name)),
+                CrdEvent::Stopped(info) => report("info", &format!("no longer watching {}", info.name)),
                 CrdEvent::Trigger(trigger) => {
                     if !print_line(&mut out, &trigger.payload(output.include_secrets)) {
                         return ExitCode::SUCCESS;
@@ -300,9 +346,9 @@ fn sense_custom_resources(
                         return ExitCode::SUCCESS;
                     }
                 }
-                CrdEvent::Error { resource: Some(info), error } => eprintln!("error: {}: {error}", info.name),
+                CrdEvent::Error { resource: Some(info), error } => report("error", &format!("{}: {error}", info.name)),
                 CrdEvent::Error { resource: None, error } => {
-                    eprintln!("error: {error}");
+                    report("error", &error.to_string());
                     if error.is_terminal() {
                         return ExitCode::from(1);
                     }
@@ -326,11 +372,12 @@ fn lookup(name: &str) -> Result<&'static Action, ExitCode> {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    report("error", message);
     ExitCode::from(2)
 }
 
-/// `--params` (JSON or @file) first, then each `-p key=value`.
+/// `--params` (JSON or @file) first, then each `-p key=value`, which may replace a parameter
+/// of `--params` but not one given by `-p` before.
 fn parameters(action: &Action, params: Option<&str>, pairs: &[String]) -> Result<Map<String, Value>, String> {
     let mut map = match params {
         None => Map::new(),
@@ -339,16 +386,21 @@ fn parameters(action: &Action, params: Option<&str>, pairs: &[String]) -> Result
                 Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?,
                 None => text.to_string(),
             };
-            match serde_json::from_str(&text) {
+            match parse_json(&text) {
                 Ok(Value::Object(map)) => map,
                 Ok(_) => return Err("--params must be a JSON object".into()),
-                Err(e) => return Err(format!("--params is not JSON: {e}")),
+                Err(e) => return Err(format!("--params: {e}")),
             }
         }
     };
+    let mut given = Vec::new();
     for pair in pairs {
         let (key, value) = action.parse_pair(pair).map_err(|e| e.to_string())?;
-        map.insert(key, value);
+        if given.contains(&key) {
+            return Err(format!("-p {key} is given twice"));
+        }
+        map.insert(key.clone(), value);
+        given.push(key);
     }
     Ok(map)
 }
@@ -380,30 +432,39 @@ fn run(cli: &Cli, action: &Action, mut params: Map<String, Value>) -> ExitCode {
         Err(e) => return usage_error(&format!("cannot start the async runtime: {e}")),
     };
     match runtime.block_on(action.run(&client, &Value::Object(params))) {
-        Ok(output) => {
-            println!("{}", serde_json::to_string(&output).unwrap_or_default());
-            ExitCode::SUCCESS
-        }
+        Ok(output) => finish(print(&serde_json::to_string(&output).unwrap_or_default()), ExitCode::SUCCESS),
         Err(ActionError::Params(e)) => usage_error(&e.to_string()),
-        Err(ActionError::Client(Error::Api(e))) => {
-            let data = e.status().map(|s| {
-                serde_json::json!({"code": s.code, "status": s.status, "reason": s.reason, "message": s.message})
-            });
-            let data = data.unwrap_or_else(|| Value::String(e.text().unwrap_or_default().to_string()));
-            println!("{}", serde_json::json!({"status_code": e.code().as_u16(), "data": data}));
-            eprintln!("error: {e}");
-            ExitCode::from(1)
-        }
-        Err(ActionError::Client(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(1)
+        Err(e) => {
+            // The server's answer, whole, as for a success; then why it failed.
+            let written = match e.output() {
+                Some(output) => print(&serde_json::to_string(&output).unwrap_or_default()),
+                None => Ok(()),
+            };
+            report("error", &e.to_string());
+            finish(written, ExitCode::from(1))
         }
     }
 }
 
+/// The client of the kubeconfig (or the pod's service account) with the command line's
+/// timeouts; its warnings are shown here, once.
 fn client(cli: &Cli) -> Result<Client, Error> {
-    if cli.kubeconfig.is_none() && cli.context.is_none() {
-        return Client::try_default();
+    let mut config = if cli.kubeconfig.is_none() && cli.context.is_none() {
+        Config::infer()?
+    } else {
+        Config::from_kubeconfig(&KubeconfigOptions { path: cli.kubeconfig.clone(), context: cli.context.clone() })?
+    };
+    let set = |timeout: &mut Option<Duration>, given: Option<Timeout>| {
+        if let Some(Timeout(value)) = given {
+            *timeout = value;
+        }
+    };
+    set(&mut config.connect_timeout, cli.connect_timeout);
+    set(&mut config.response_timeout, cli.response_timeout);
+    set(&mut config.idle_timeout, cli.idle_timeout);
+    let client = Client::new(config)?;
+    for warning in client.warnings() {
+        report("warning", warning);
     }
-    Client::from_kubeconfig(KubeconfigOptions { path: cli.kubeconfig.clone(), context: cli.context.clone() })
+    Ok(client)
 }

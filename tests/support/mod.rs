@@ -126,6 +126,8 @@ pub struct ServerOptions {
     pub authenticate: bool,
     pub tokens: Vec<String>,
     pub responder: Option<Responder>,
+    /// Plain `http://`, no TLS at all.
+    pub plain_http: bool,
 }
 
 impl Default for ServerOptions {
@@ -137,6 +139,7 @@ impl Default for ServerOptions {
             authenticate: false,
             tokens: Vec::new(),
             responder: None,
+            plain_http: false,
         }
     }
 }
@@ -145,11 +148,13 @@ pub struct Server {
     pub port: u16,
     pub seen: Arc<Mutex<Vec<Seen>>>,
     pub tokens: Arc<Mutex<HashSet<String>>>,
+    plain_http: bool,
 }
 
 impl Server {
     pub fn url(&self) -> String {
-        format!("https://127.0.0.1:{}", self.port)
+        let scheme = if self.plain_http { "http" } else { "https" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -195,7 +200,7 @@ pub fn tls_acceptor(options: &ServerOptions) -> tokio_rustls::TlsAcceptor {
 }
 
 pub async fn serve(options: ServerOptions) -> Server {
-    let acceptor = tls_acceptor(&options);
+    let acceptor = (!options.plain_http).then(|| tls_acceptor(&options));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -211,43 +216,119 @@ pub async fn serve(options: ServerOptions) -> Server {
             let (acceptor, seen, tokens, responder) =
                 (acceptor.clone(), seen2.clone(), tokens2.clone(), responder.clone());
             tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(tcp).await else { return };
-                let client_cert = tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| c.to_vec());
-                let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
-                    let (seen, tokens, responder, client_cert) =
-                        (seen.clone(), tokens.clone(), responder.clone(), client_cert.clone());
-                    async move {
-                        let (parts, body) = request.into_parts();
-                        let body = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
-                        let request = Seen {
-                            method: parts.method.to_string(),
-                            path: parts.uri.path().to_string(),
-                            query: parts.uri.query().map(str::to_string),
-                            headers: parts.headers,
-                            body,
-                            client_cert,
-                        };
-                        seen.lock().unwrap().push(request.clone());
-                        let token = request.header("authorization").and_then(|a| a.strip_prefix("Bearer "));
-                        let known = token.is_some_and(|t| tokens.lock().unwrap().contains(t));
-                        let reply = if authenticate && request.client_cert.is_none() && !known {
-                            Reply::json(401, status_body(401, "Unauthorized", "Unauthorized"))
-                        } else {
-                            responder(&request)
-                        };
-                        let mut response = http::Response::new(Full::new(Bytes::from(reply.body)));
-                        *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap();
-                        for (name, value) in reply.headers {
-                            response.headers_mut().insert(name, value.parse().unwrap());
-                        }
-                        Ok::<_, std::convert::Infallible>(response)
+                let state = Answering { seen, tokens, responder, authenticate };
+                match acceptor {
+                    None => state.serve(tcp, None).await,
+                    Some(acceptor) => {
+                        let Ok(tls) = acceptor.accept(tcp).await else { return };
+                        let client_cert =
+                            tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| c.to_vec());
+                        state.serve(tls, client_cert).await
                     }
-                });
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(tls), service).await;
+                }
             });
         }
     });
-    Server { port, seen, tokens }
+    Server { port, seen, tokens, plain_http: options.plain_http }
+}
+
+/// What one connection of the test server needs to record and answer its requests.
+struct Answering {
+    seen: Arc<Mutex<Vec<Seen>>>,
+    tokens: Arc<Mutex<HashSet<String>>>,
+    responder: Responder,
+    authenticate: bool,
+}
+
+impl Answering {
+    async fn serve<IO>(self, io: IO, client_cert: Option<Vec<u8>>)
+    where
+        IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let Answering { seen, tokens, responder, authenticate } = self;
+        let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
+            let (seen, tokens, responder, client_cert) =
+                (seen.clone(), tokens.clone(), responder.clone(), client_cert.clone());
+            async move {
+                let (parts, body) = request.into_parts();
+                let body = body.collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+                let request = Seen {
+                    method: parts.method.to_string(),
+                    path: parts.uri.path().to_string(),
+                    query: parts.uri.query().map(str::to_string),
+                    headers: parts.headers,
+                    body,
+                    client_cert,
+                };
+                seen.lock().unwrap().push(request.clone());
+                let token = request.header("authorization").and_then(|a| a.strip_prefix("Bearer "));
+                let known = token.is_some_and(|t| tokens.lock().unwrap().contains(t));
+                let reply = if authenticate && request.client_cert.is_none() && !known {
+                    Reply::json(401, status_body(401, "Unauthorized", "Unauthorized"))
+                } else {
+                    responder(&request)
+                };
+                let mut response = http::Response::new(Full::new(Bytes::from(reply.body)));
+                *response.status_mut() = http::StatusCode::from_u16(reply.status).unwrap();
+                for (name, value) in reply.headers {
+                    response.headers_mut().insert(name, value.parse().unwrap());
+                }
+                Ok::<_, std::convert::Infallible>(response)
+            }
+        });
+        let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(io), service).await;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers that say nothing: for the timeouts
+
+/// A port on 127.0.0.1 that accepts TCP connections and never sends a byte (no TLS handshake).
+/// A thread of its own, so it serves tests with and without an async runtime.
+pub fn silent_tcp() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in listener.incoming() {
+            open.push(stream);
+        }
+    });
+    port
+}
+
+/// An HTTPS server on 127.0.0.1 that completes the TLS handshake and then never answers.
+pub async fn silent_tls() -> String {
+    serve_tls(|tls| async move {
+        std::future::pending::<()>().await;
+        drop(tls);
+    })
+    .await
+}
+
+/// Accepts TLS connections on 127.0.0.1 with the test CA's server certificate and hands each
+/// to `handle`, in a task of its own; returns the URL.
+pub async fn serve_tls<F, Fut>(handle: F) -> String
+where
+    F: Fn(tokio_rustls::server::TlsStream<tokio::net::TcpStream>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let acceptor = tls_acceptor(&ServerOptions::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = Arc::new(handle);
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else { return };
+            let (acceptor, handle) = (acceptor.clone(), handle.clone());
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    handle(tls).await;
+                }
+            });
+        }
+    });
+    format!("https://127.0.0.1:{port}")
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 //! every byte and every fault — chunk boundaries, a connection dropped mid-line, a stream that
 //! stays open, an HTTP error with `Retry-After`.
 
-use super::{tls_acceptor, ServerOptions};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -110,23 +109,16 @@ impl Script {
 
 /// Serves `script` on 127.0.0.1 with the test CA's certificate; returns the URL.
 pub async fn serve(script: Arc<Script>) -> String {
-    let acceptor = tls_acceptor(&ServerOptions::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else { return };
-            let (acceptor, script) = (acceptor.clone(), script.clone());
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
-                let Some(request) = read_head(&mut tls).await else { return };
-                script.seen.lock().unwrap().push(request.clone());
-                let answer = script.answer(&request);
-                let _ = respond(&mut tls, answer).await;
-            });
+    super::serve_tls(move |mut tls| {
+        let script = script.clone();
+        async move {
+            let Some(request) = read_head(&mut tls).await else { return };
+            script.seen.lock().unwrap().push(request.clone());
+            let answer = script.answer(&request);
+            let _ = respond(&mut tls, answer).await;
         }
-    });
-    format!("https://127.0.0.1:{port}")
+    })
+    .await
 }
 
 async fn read_head<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<Request> {

@@ -13,6 +13,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../../../templates/runtime/mod.rs")),
     ("src/runtime/client/auth.rs", include_str!("../../../templates/runtime/client/auth.rs")),
     ("src/runtime/client/config.rs", include_str!("../../../templates/runtime/client/config.rs")),
+    ("src/runtime/client/connect.rs", include_str!("../../../templates/runtime/client/connect.rs")),
     ("src/runtime/client/error.rs", include_str!("../../../templates/runtime/client/error.rs")),
     ("src/runtime/client/exec.rs", include_str!("../../../templates/runtime/client/exec.rs")),
     ("src/runtime/client/kubeconfig.rs", include_str!("../../../templates/runtime/client/kubeconfig.rs")),

@@ -191,12 +191,12 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         .iter()
         .map(|piece| match piece {
             PathPiece::Literal(text) => quote!(#text),
-            PathPiece::Param(ident) => {
+            PathPiece::Param { wire, ident } => {
                 let ident = format_ident!("{}", ident);
                 if !path_params.contains(&ident) {
                     path_params.push(ident.clone());
                 }
-                quote!(&crate::runtime::request::segment(#ident))
+                quote!(&crate::runtime::request::segment(#wire, #ident)?)
             }
         })
         .collect();

@@ -219,7 +219,11 @@ pub struct Param {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathPiece {
     Literal(String),
-    Param(String),
+    /// A parameter: its wire name (for messages) and Rust name.
+    Param {
+        wire: String,
+        ident: String,
+    },
 }
 
 /// The query fields a patch request builder checks the patch against.

@@ -54,13 +54,10 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
             .into_iter()
             .map(|piece| match piece {
                 Piece::Literal(text) => PathPiece::Literal(text),
-                Piece::Param(wire) => PathPiece::Param(
-                    params
-                        .iter()
-                        .find(|p| p.location == ParamLocation::Path && p.wire == wire)
-                        .map(|p| p.ident.clone())
-                        .unwrap_or_default(),
-                ),
+                Piece::Param(wire) => {
+                    let ident = params.iter().find(|p| p.location == ParamLocation::Path && p.wire == wire);
+                    PathPiece::Param { ident: ident.map(|p| p.ident.clone()).unwrap_or_default(), wire }
+                }
             })
             .collect();
         ops.push(Operation {

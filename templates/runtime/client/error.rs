@@ -4,6 +4,7 @@
 //! "..."`) are replaced by `<redacted>`, since the text decoded may be a Secret or a kubeconfig.
 
 pub use super::super::status::{Status, StatusCause, StatusDetails};
+use super::connect::TimeoutError;
 use serde::de::DeserializeOwned;
 use std::error::Error as StdError;
 use std::fmt;
@@ -22,6 +23,9 @@ pub enum Error {
     Transport(TransportError),
     /// The TLS handshake failed, e.g. the server's certificate is not signed by the configured CA.
     Tls(TransportError),
+    /// A wait took longer than its timeout: connecting, the TLS handshake, the first byte of
+    /// the response, or the next piece of its body (see [`super::Config`]).
+    Timeout(TransportError),
     /// The configuration cannot be used: kubeconfig, in-cluster files, PEM data, a request URI.
     Config(ConfigError),
     /// No credentials could be obtained: an exec plugin failed, a token file is unreadable.
@@ -36,6 +40,7 @@ impl fmt::Display for Error {
             Error::Api(e) => write!(f, "API error: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Tls(e) => write!(f, "TLS error: {e}"),
+            Error::Timeout(e) => write!(f, "timeout: {e}"),
             Error::Config(e) => write!(f, "configuration error: {e}"),
             Error::Auth(e) => write!(f, "authentication error: {e}"),
             Error::Decode(e) => write!(f, "decode error: {e}"),
@@ -47,7 +52,7 @@ impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Error::Api(e) => Some(e),
-            Error::Transport(e) | Error::Tls(e) => Some(e),
+            Error::Transport(e) | Error::Tls(e) | Error::Timeout(e) => Some(e),
             Error::Config(e) => Some(e),
             Error::Auth(e) => Some(e),
             Error::Decode(e) => Some(e),
@@ -64,6 +69,13 @@ impl Error {
         }
     }
 
+    /// A certificate was refused in the TLS handshake: the server's (signed by another CA,
+    /// issued for another name, expired) or this client's (the server does not accept it).
+    /// Retrying cannot help until the configuration or the server changes.
+    pub fn is_certificate_rejected(&self) -> bool {
+        matches!(self, Error::Tls(e) if e.certificate)
+    }
+
     pub(crate) fn config(message: impl Into<String>) -> Error {
         Error::Config(ConfigError { message: message.into(), source: None })
     }
@@ -76,30 +88,39 @@ impl Error {
         Error::Auth(AuthError { message: message.into(), stderr: None })
     }
 
-    /// Classifies a failure of the HTTP stack: a rustls error anywhere in the chain makes it
-    /// [`Error::Tls`]. `io::Error` hides its inner error from `source()`, so it is opened by hand.
+    /// Classifies a failure of the HTTP stack: one of the client's timeouts anywhere in the
+    /// chain makes it [`Error::Timeout`], a rustls error [`Error::Tls`].
     pub(crate) fn transport(message: &str, error: BoxError) -> Error {
-        let tls = find_tls_error(error.as_ref()).map(|e| e.to_string());
-        let mut error = TransportError { message: message.to_string(), detail: None, source: Some(error) };
-        match tls {
-            Some(detail) => {
+        let timeout = find::<TimeoutError>(error.as_ref()).map(|e| e.to_string());
+        let tls = find::<rustls::Error>(error.as_ref()).map(|e| (e.to_string(), is_certificate_error(e)));
+        let mut error =
+            TransportError { message: message.to_string(), detail: None, certificate: false, source: Some(error) };
+        match (timeout, tls) {
+            (Some(detail), _) => {
                 error.detail = Some(detail);
+                Error::Timeout(error)
+            }
+            (None, Some((detail, certificate))) => {
+                error.detail = Some(detail);
+                error.certificate = certificate;
                 Error::Tls(error)
             }
-            None => Error::Transport(error),
+            (None, None) => Error::Transport(error),
         }
     }
 }
 
-fn find_tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+/// The first `T` in an error's chain. `io::Error` hides its inner error from `source()`, so
+/// it is opened by hand.
+fn find<'a, T: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a T> {
     let mut next = Some(error);
     while let Some(e) = next {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls);
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
         }
         if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            if let Some(tls) = find_tls_error(inner) {
-                return Some(tls);
+            if let Some(found) = find::<T>(inner) {
+                return Some(found);
             }
         }
         next = e.source();
@@ -107,11 +128,32 @@ fn find_tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls:
     None
 }
 
+/// A certificate refused by this side (the server's) or by the server (ours, by its alert).
+fn is_certificate_error(error: &rustls::Error) -> bool {
+    use rustls::AlertDescription as Alert;
+    match error {
+        rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented => true,
+        rustls::Error::AlertReceived(alert) => matches!(
+            alert,
+            Alert::BadCertificate
+                | Alert::UnsupportedCertificate
+                | Alert::CertificateRevoked
+                | Alert::CertificateExpired
+                | Alert::CertificateUnknown
+                | Alert::UnknownCA
+                | Alert::CertificateRequired
+        ),
+        _ => false,
+    }
+}
+
 /// A connection, protocol or TLS failure.
 #[derive(Debug)]
 pub struct TransportError {
     message: String,
     detail: Option<String>,
+    /// A TLS error over a certificate (see [`Error::is_certificate_rejected`]).
+    certificate: bool,
     source: Option<BoxError>,
 }
 
@@ -257,13 +299,28 @@ pub(crate) fn redact_quoted(message: &str) -> String {
 }
 
 /// A failed request: the HTTP status and the Kubernetes `Status` the server sent, or the body
-/// as text when it was not a `Status` (a proxy's HTML page, a plain-text panic).
-#[derive(Clone, Debug)]
+/// as text when it was not a `Status` (a proxy's HTML page, a plain-text panic); and the body
+/// itself, whole.
+#[derive(Clone)]
 pub struct ApiError {
     code: http::StatusCode,
     status: Option<Box<Status>>,
     text: Option<String>,
     retry_after: Option<Duration>,
+    body: bytes::Bytes,
+}
+
+impl fmt::Debug for ApiError {
+    /// The body by its length: what the server echoes back may be Secret data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("code", &self.code)
+            .field("status", &self.status)
+            .field("text", &self.text)
+            .field("retry_after", &self.retry_after)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 /// The most of a non-`Status` error body kept in an [`ApiError`].
@@ -271,8 +328,8 @@ const MAX_TEXT: usize = 4096;
 
 impl ApiError {
     /// Reads a failed response: a `Status` body is decoded, anything else is kept as text.
-    pub(crate) fn from_response(code: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> ApiError {
-        let status = match serde_json::from_slice::<serde_json::Value>(body) {
+    pub(crate) fn from_response(code: http::StatusCode, headers: &http::HeaderMap, body: bytes::Bytes) -> ApiError {
+        let status = match serde_json::from_slice::<serde_json::Value>(&body) {
             Ok(value) if value.get("kind").and_then(|k| k.as_str()) == Some("Status") => {
                 serde_json::from_value::<Status>(value).ok()
             }
@@ -281,7 +338,7 @@ impl ApiError {
         let text = match status {
             Some(_) => None,
             None => {
-                let mut text = String::from_utf8_lossy(body).trim().to_string();
+                let mut text = String::from_utf8_lossy(&body).trim().to_string();
                 if text.len() > MAX_TEXT {
                     let mut cut = MAX_TEXT;
                     while !text.is_char_boundary(cut) {
@@ -304,7 +361,13 @@ impl ApiError {
             .and_then(|d| d.retry_after_seconds)
             .and_then(|s| u64::try_from(s).ok())
             .map(Duration::from_secs);
-        ApiError { code, status: status.map(Box::new), text, retry_after: header.or(detail) }
+        ApiError { code, status: status.map(Box::new), text, retry_after: header.or(detail), body }
+    }
+
+    /// The response body as the server sent it: every field of its `Status` (details, causes,
+    /// metadata), or whatever else it was.
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     /// The HTTP status code.

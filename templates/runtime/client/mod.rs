@@ -16,12 +16,13 @@
 
 mod auth;
 mod config;
+mod connect;
 mod error;
 mod exec;
 mod kubeconfig;
 mod tls;
 
-pub use config::{Auth, ClientCertificate, Config, ExecConfig, Sensitive, SERVICE_ACCOUNT_DIR};
+pub use config::{parse_timeout, Auth, ClientCertificate, Config, ExecConfig, Sensitive, SERVICE_ACCOUNT_DIR};
 pub use error::{
     decode, ApiError, AuthError, BoxError, ConfigError, DecodeError, Error, Status, StatusCause, StatusDetails,
     TransportError,
@@ -30,12 +31,12 @@ pub use kubeconfig::KubeconfigOptions;
 
 use auth::{Applied, Authenticator};
 use bytes::Bytes;
+use connect::{Connector, Timeouts};
 use futures_core::Stream as _;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, StatusCode};
-use http_body_util::{BodyExt as _, Full};
+use http_body_util::Full;
 use hyper::body::{Body as _, Incoming};
-use hyper_rustls::{FixedServerNameResolver, HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls::pki_types::ServerName;
@@ -43,13 +44,13 @@ use std::fmt;
 use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::task::{Context, Poll};
-use std::time::Duration;
 use tls::{Identity, TlsSettings};
 
-type HyperClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+type HyperClient = hyper_util::client::legacy::Client<Connector, Full<Bytes>>;
 
 /// A Kubernetes API client. Cheap to clone: clones share connections and credentials.
-/// Requests must be sent from within a tokio runtime.
+/// Requests must be sent from within a tokio runtime with its time driver enabled (as
+/// `#[tokio::main]` and `enable_all` do): the timeouts of [`Config`] run on it.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -64,13 +65,14 @@ struct Inner {
     default_namespace: String,
     tls: TlsSettings,
     server_name: Option<ServerName<'static>>,
-    connect_timeout: Option<Duration>,
+    timeouts: Timeouts,
     static_identity: Option<Arc<Identity>>,
     /// The connection pool and which exec-provided identity (if any) it presents; replaced
     /// when an exec plugin returns a new client certificate.
     transport: RwLock<(Option<u64>, HyperClient)>,
     auth: Authenticator,
     user_agent: HeaderValue,
+    warnings: Vec<String>,
 }
 
 impl Client {
@@ -92,8 +94,11 @@ impl Client {
             Some(c) => Some(Arc::new(Identity::from_pem(&c.certificate, c.key.expose())?)),
             None => None,
         };
-        let http = build_transport(&tls, server_name.as_ref(), config.connect_timeout, static_identity.as_deref())?;
+        let timeouts =
+            Timeouts { connect: config.connect_timeout, response: config.response_timeout, idle: config.idle_timeout };
+        let http = build_transport(&tls, server_name.as_ref(), timeouts, static_identity.as_deref())?;
         let auth = Authenticator::new(&config)?;
+        let warnings = config.warnings();
         let user_agent = HeaderValue::from_static(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
         Ok(Client {
             inner: Arc::new(Inner {
@@ -104,11 +109,12 @@ impl Client {
                 default_namespace: config.default_namespace,
                 tls,
                 server_name,
-                connect_timeout: config.connect_timeout,
+                timeouts,
                 static_identity,
                 transport: RwLock::new((None, http)),
                 auth,
                 user_agent,
+                warnings,
             }),
         })
     }
@@ -134,28 +140,39 @@ impl Client {
         &self.inner.server
     }
 
+    /// What is unsafe in the configuration, though usable (see [`Config::warnings`]): for a
+    /// program to show its user once. This crate logs nothing itself.
+    pub fn warnings(&self) -> &[String] {
+        &self.inner.warnings
+    }
+
     /// Sends a request whose URI is a path and query (`/api/v1/namespaces/default/secrets?limit=5`); the client
     /// prefixes the cluster's server URL, adds authentication and `Accept: application/json` unless set.
     ///
     /// A non-empty body without `Content-Type` is sent as `application/json`. A status outside
     /// 2xx is [`Error::Api`]. After a 401, credentials that can be renewed (exec plugin, token
-    /// file) are renewed and the request is sent once more.
+    /// file) are renewed and the request is sent once more. Each wait is bounded by the
+    /// timeouts of [`Config`]: connecting, the first byte of the response, each piece of the body.
     pub async fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Bytes>, Error> {
-        let (parts, body) = self.execute(request).await?.into_parts();
-        let body =
-            body.collect().await.map_err(|e| Error::transport("cannot read the response body", e.into()))?.to_bytes();
+        let (response, what) = self.execute(request).await?;
+        let (parts, body) = response.into_parts();
+        let body = connect::collect(body, self.inner.timeouts.idle).await.map_err(|e| Error::transport(&what, e))?;
         Ok(http::Response::from_parts(parts, body))
     }
 
-    /// Same, but returns the body as a stream of chunks (for watches).
+    /// Same, but returns the body as a stream of chunks (for watches), read as they come with
+    /// no idle timeout: a watch may be quiet for minutes, so its reader bounds the wait itself.
     pub async fn send_streaming(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<BodyStream>, Error> {
-        Ok(self.execute(request).await?.map(|body| BodyStream { body }))
+        Ok(self.execute(request).await?.0.map(|body| BodyStream { body }))
     }
 
-    async fn execute(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Incoming>, Error> {
+    /// Sends the request; returns the response with its body unread, and the request as
+    /// messages name it (`GET https://host:port/path`).
+    async fn execute(&self, request: http::Request<Vec<u8>>) -> Result<(http::Response<Incoming>, String), Error> {
         let inner = &self.inner;
         let (parts, body) = request.into_parts();
         let uri = inner.full_uri(&parts.uri)?;
+        // The query is left out of messages: it may be long.
         let what = format!("{} {}://{}{}", parts.method, inner.scheme, inner.authority, uri.path());
         let body = Bytes::from(body);
         let mut headers = parts.headers;
@@ -192,10 +209,10 @@ impl Client {
             }
             if !status.is_success() {
                 let (parts, body) = response.into_parts();
-                let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                return Err(Error::Api(ApiError::from_response(status, &parts.headers, &body)));
+                let body = connect::collect(body, inner.timeouts.idle).await.map_err(|e| Error::transport(&what, e))?;
+                return Err(Error::Api(ApiError::from_response(status, &parts.headers, body)));
             }
-            return Ok(response);
+            return Ok((response, what));
         }
     }
 }
@@ -227,7 +244,7 @@ impl Inner {
             }
         }
         let identity = exec_identity.map(|(_, i)| i).or_else(|| self.static_identity.clone());
-        let http = build_transport(&self.tls, self.server_name.as_ref(), self.connect_timeout, identity.as_deref())?;
+        let http = build_transport(&self.tls, self.server_name.as_ref(), self.timeouts, identity.as_deref())?;
         *self.transport.write().unwrap_or_else(PoisonError::into_inner) = (wanted, http.clone());
         Ok(http)
     }
@@ -236,19 +253,14 @@ impl Inner {
 fn build_transport(
     tls: &TlsSettings,
     server_name: Option<&ServerName<'static>>,
-    connect_timeout: Option<Duration>,
+    timeouts: Timeouts,
     identity: Option<&Identity>,
 ) -> Result<HyperClient, Error> {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_nodelay(true);
-    http.set_connect_timeout(connect_timeout);
-    let builder = HttpsConnectorBuilder::new().with_tls_config(tls::client_config(tls, identity)?).https_or_http();
-    let builder = match server_name {
-        Some(name) => builder.with_server_name_resolver(FixedServerNameResolver::new(name.clone())),
-        None => builder,
-    };
-    let connector = builder.enable_http1().wrap_connector(http);
+    let tls = tokio_rustls::TlsConnector::from(Arc::new(tls::client_config(tls, identity)?));
+    let connector = Connector { http, tls, server_name: server_name.cloned(), timeouts };
     Ok(hyper_util::client::legacy::Client::builder(TokioExecutor::new()).pool_timer(TokioTimer::new()).build(connector))
 }
 

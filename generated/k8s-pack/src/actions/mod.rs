@@ -3638,7 +3638,7 @@ pub fn log_file_handler(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/logs/", &crate::runtime::request::segment(logpath)].concat(),
+        ["/logs/", &crate::runtime::request::segment("logpath", logpath)?].concat(),
         &crate::runtime::request::NoQuery {
         },
         crate::runtime::request::Body::<()>::None,

@@ -78,6 +78,8 @@ pub enum ParamsError {
     WrongType { name: String, expected: &'static str },
     Unknown { name: String, known: Vec<String> },
     Body { message: String },
+    /// A path parameter the server could never serve (`..`, empty, a `/`).
+    Segment(super::request::SegmentError),
     Invalid(String),
 }
 
@@ -95,6 +97,7 @@ impl fmt::Display for ParamsError {
                 Ok(())
             }
             ParamsError::Body { message } => write!(f, "invalid `body`: {message}"),
+            ParamsError::Segment(e) => e.fmt(f),
             ParamsError::Invalid(message) => f.write_str(message),
         }
     }
@@ -189,7 +192,10 @@ impl Action {
                 Some(v) => scalar(p, v)?,
             };
             match p.location {
-                Location::Path => path = path.replace(&format!("{{{}}}", p.name), &super::request::segment(&value)),
+                Location::Path => {
+                    let segment = super::request::segment(p.name, &value).map_err(ParamsError::Segment)?;
+                    path = path.replace(&format!("{{{}}}", p.name), &segment);
+                }
                 Location::Query => {
                     query.append_pair(p.name, &value);
                 }
@@ -285,11 +291,35 @@ pub struct ActionOutput {
     pub data: Value,
 }
 
+impl ActionOutput {
+    /// The output for a response: its body as JSON if it is JSON, else as a string; `null`
+    /// when empty.
+    pub fn new(status_code: u16, body: &[u8]) -> ActionOutput {
+        let data = if body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
+        };
+        ActionOutput { status_code, data }
+    }
+}
+
 /// Why an action failed: its parameters (nothing was sent), or the request.
 #[derive(Debug)]
 pub enum ActionError {
     Params(ParamsError),
     Client(super::client::Error),
+}
+
+impl ActionError {
+    /// For an answer outside 2xx, the output as for a success: the status code, and as `data`
+    /// the server's whole body (its `Status` with every field: details, causes, metadata).
+    pub fn output(&self) -> Option<ActionOutput> {
+        match self {
+            ActionError::Client(super::client::Error::Api(e)) => Some(ActionOutput::new(e.code().as_u16(), e.body())),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ActionError {
@@ -305,22 +335,30 @@ impl std::error::Error for ActionError {}
 
 impl Action {
     /// Validates `params`, sends the request and returns `{status_code, data}`. A non-2xx
-    /// answer is an error carrying the server's `Status`.
+    /// answer is an error carrying the server's `Status` (see [`ActionError::output`]).
+    ///
+    /// A watch (`watch=true`, or the watch verb) and a followed log (`follow=true`) are read to
+    /// their end without the client's idle timeout: they are quiet until something happens,
+    /// and the server ends them (`timeoutSeconds`, the container's exit).
     pub async fn run(&self, client: &super::client::Client, params: &Value) -> Result<ActionOutput, ActionError> {
         let request = self.request(params).map_err(ActionError::Params)?;
+        let flag = |name: &str| params.get(name).and_then(Value::as_bool) == Some(true);
+        if self.verb == "watch" || flag("watch") || flag("follow") {
+            let response = client.send_streaming(request).await.map_err(ActionError::Client)?;
+            let status_code = response.status().as_u16();
+            let mut stream = response.into_body();
+            let mut body = Vec::new();
+            while let Some(chunk) = stream.next_chunk().await {
+                body.extend_from_slice(&chunk.map_err(ActionError::Client)?);
+            }
+            return Ok(ActionOutput::new(status_code, &body));
+        }
         let response = client.send(request).await.map_err(ActionError::Client)?;
-        let status_code = response.status().as_u16();
-        let body = response.into_body();
-        let data = if body.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&body).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()))
-        };
-        Ok(ActionOutput { status_code, data })
+        Ok(ActionOutput::new(response.status().as_u16(), response.body()))
     }
 
     /// Reads `key=value` as this action's parameter: integers and booleans by the parameter's
-    /// kind, `body` as JSON, anything else as a string.
+    /// kind, `body` as JSON (see [`parse_json`]), anything else as a string.
     pub fn parse_pair(&self, pair: &str) -> Result<(String, Value), ParamsError> {
         let (key, raw) =
             pair.split_once('=').ok_or_else(|| ParamsError::Invalid(format!("`{pair}` is not key=value")))?;
@@ -333,10 +371,106 @@ impl Action {
                 .parse::<bool>()
                 .map(Value::from)
                 .map_err(|_| ParamsError::WrongType { name: key.to_string(), expected: "a boolean" })?,
-            None if key == "body" => serde_json::from_str(raw)
-                .map_err(|e| ParamsError::Body { message: format!("not JSON: {}", e.to_string().split(" at ").next().unwrap_or("")) })?,
+            None if key == "body" => parse_json(raw).map_err(|message| ParamsError::Body { message })?,
             _ => Value::String(raw.to_string()),
         };
         Ok((key.to_string(), value))
+    }
+}
+
+/// Parses JSON parameters, refusing a key repeated in any object (serde_json would keep the
+/// last one silently, so `{"name": "a", "name": "b"}` would act on `b`). The message names
+/// the repeated key by its path, with the line and column; it never quotes a value.
+pub fn parse_json(text: &str) -> Result<Value, String> {
+    use serde::de::DeserializeSeed as _;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Unique { path: &mut Vec::new() }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => e.to_string(),
+        _ => format!("not JSON: {e}"),
+    })
+}
+
+/// Builds a [`Value`] like its own `Deserialize`, but fails on a repeated key.
+struct Unique<'a> {
+    /// Where the value is: keys and indexes from the top.
+    path: &'a mut Vec<String>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Unique<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Unique<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            self.path.push(format!("[{}]", items.len()));
+            let item = seq.next_element_seed(Unique { path: &mut *self.path })?;
+            self.path.pop();
+            match item {
+                Some(item) => items.push(item),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                let mut at = self.path.concat();
+                if !at.is_empty() {
+                    at.push('.');
+                }
+                return Err(serde::de::Error::custom(format_args!("duplicate key `{at}{key}`")));
+            }
+            self.path.push(match self.path.is_empty() {
+                true => key.clone(),
+                false => format!(".{key}"),
+            });
+            let value = map.next_value_seed(Unique { path: &mut *self.path })?;
+            self.path.pop();
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
     }
 }

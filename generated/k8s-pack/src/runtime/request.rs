@@ -36,6 +36,8 @@ pub enum RequestError {
     Query(String),
     /// The parameters contradict each other (e.g. `force` without an apply patch).
     Invalid(&'static str),
+    /// A path parameter cannot be a path segment of the API (`..`, empty, a `/`).
+    Segment(SegmentError),
     Http(http::Error),
 }
 
@@ -45,12 +47,67 @@ impl fmt::Display for RequestError {
             RequestError::Body(e) => write!(f, "cannot serialize the request body: {e}"),
             RequestError::Query(e) => write!(f, "cannot encode the query: {e}"),
             RequestError::Invalid(e) => f.write_str(e),
+            RequestError::Segment(e) => e.fmt(f),
             RequestError::Http(e) => write!(f, "invalid request: {e}"),
         }
     }
 }
 
 impl std::error::Error for RequestError {}
+
+impl From<SegmentError> for RequestError {
+    fn from(error: SegmentError) -> Self {
+        RequestError::Segment(error)
+    }
+}
+
+/// A path parameter the API server could never serve as a name: the values its path segment
+/// rule refuses (`.` and `..` would also be resolved away by URL normalization, and an empty
+/// name turns `.../secrets/NAME` into the collection).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentError {
+    /// The parameter, as the path template names it (`name`, `namespace`).
+    pub param: &'static str,
+    pub problem: SegmentProblem,
+}
+
+/// What is wrong with a path segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegmentProblem {
+    Empty,
+    /// `.` or `..`.
+    Dots(&'static str),
+    /// `/` or `%`.
+    Contains(char),
+}
+
+impl fmt::Display for SegmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let param = self.param;
+        match self.problem {
+            SegmentProblem::Empty => write!(f, "path parameter `{param}` may not be empty"),
+            SegmentProblem::Dots(dots) => write!(f, "path parameter `{param}` may not be \"{dots}\""),
+            SegmentProblem::Contains(c) => write!(f, "path parameter `{param}` may not contain '{c}'"),
+        }
+    }
+}
+
+impl std::error::Error for SegmentError {}
+
+/// Checks `value` against the API server's path segment rule (`path.IsValidPathSegmentName`):
+/// not empty, not `.` or `..`, no `/` or `%`.
+pub fn check_segment(param: &'static str, value: &str) -> Result<(), SegmentError> {
+    let problem = match value {
+        "" => SegmentProblem::Empty,
+        "." => SegmentProblem::Dots("."),
+        ".." => SegmentProblem::Dots(".."),
+        _ => match value.chars().find(|c| matches!(c, '/' | '%')) {
+            Some(c) => SegmentProblem::Contains(c),
+            None => return Ok(()),
+        },
+    };
+    Err(SegmentError { param, problem })
+}
 
 /// Characters escaped in a path segment: everything but unreserved characters and the
 /// sub-delimiters Kubernetes names may not contain anyway.
@@ -72,9 +129,10 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'^')
     .add(b'|');
 
-/// Percent-encodes one path segment (a name or namespace).
-pub fn segment(value: &str) -> String {
-    utf8_percent_encode(value, SEGMENT).to_string()
+/// Checks one path segment (a name or namespace, see [`check_segment`]) and percent-encodes it.
+pub fn segment(param: &'static str, value: &str) -> Result<String, SegmentError> {
+    check_segment(param, value)?;
+    Ok(utf8_percent_encode(value, SEGMENT).to_string())
 }
 
 /// A patch body with its content type: each kind means something different to the server.

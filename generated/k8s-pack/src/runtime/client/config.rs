@@ -60,13 +60,21 @@ pub struct Config {
     pub client_certificate: Option<ClientCertificate>,
     /// How requests authenticate, besides any client certificate.
     pub auth: Auth,
-    /// The longest a TCP connection may take to open.
+    /// The longest opening a connection may take: the TCP connect and the TLS handshake.
+    /// `None` waits forever.
     pub connect_timeout: Option<Duration>,
+    /// The longest the server may take to start answering a request once it is sent (watches
+    /// included: the API server sends their headers at once).
+    pub response_timeout: Option<Duration>,
+    /// The longest a response body may pause between two pieces. Streamed bodies
+    /// ([`super::Client::send_streaming`], as watches use) are exempt: they may be quiet for
+    /// minutes, and a sensor bounds each watch with a deadline of its own.
+    pub idle_timeout: Option<Duration>,
 }
 
 impl Config {
     /// A configuration for `server`, with nothing else set: namespace `default`, the system's
-    /// root certificates, no credentials, a 30 s connect timeout.
+    /// root certificates, no credentials, the default timeouts.
     pub fn new(server: http::Uri) -> Config {
         Config {
             server,
@@ -76,8 +84,49 @@ impl Config {
             tls_server_name: None,
             client_certificate: None,
             auth: Auth::None,
-            connect_timeout: Some(Duration::from_secs(30)),
+            connect_timeout: Some(Config::CONNECT_TIMEOUT),
+            response_timeout: Some(Config::RESPONSE_TIMEOUT),
+            idle_timeout: Some(Config::IDLE_TIMEOUT),
         }
+    }
+
+    /// The default [`Config::connect_timeout`]: 30 s, kubectl's dial timeout.
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default [`Config::response_timeout`]: 90 s, past the API server's own 60 s request
+    /// timeout, so that the server's answer to a slow request arrives first.
+    pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(90);
+    /// The default [`Config::idle_timeout`]: 90 s.
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+
+    /// What is unsafe in this configuration, though usable: `insecure-skip-tls-verify`, and
+    /// credentials sent over plain `http://`. The messages never hold a credential.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let server = format!(
+            "{}://{}",
+            self.server.scheme_str().unwrap_or(""),
+            self.server.authority().map(|a| a.as_str()).unwrap_or("")
+        );
+        let plain = self.server.scheme() == Some(&http::uri::Scheme::HTTP);
+        if self.insecure_skip_tls_verify && !plain {
+            warnings.push(format!(
+                "insecure-skip-tls-verify is set: the certificate of {server} is not verified, so anyone on the way can pose as the API server"
+            ));
+        }
+        let credential = match &self.auth {
+            Auth::None => None,
+            Auth::Token(_) => Some("a bearer token"),
+            Auth::TokenFile(_) => Some("a bearer token (from a token file)"),
+            Auth::Basic { .. } => Some("a username and password"),
+            Auth::Exec(_) => Some("the exec plugin's credentials"),
+        };
+        if let (true, Some(credential)) = (plain, credential) {
+            warnings.push(format!("{credential} will be sent unencrypted: the server URL {server} is not https"));
+        }
+        if plain && self.client_certificate.is_some() {
+            warnings.push(format!("the client certificate is not used: the server URL {server} is not https"));
+        }
+        warnings
     }
 
     /// Like kubectl: the kubeconfig (`KUBECONFIG`, else `~/.kube/config`) if there is one, else
@@ -157,7 +206,22 @@ impl fmt::Debug for Config {
             .field("client_certificate", &self.client_certificate)
             .field("auth", &self.auth)
             .field("connect_timeout", &self.connect_timeout)
+            .field("response_timeout", &self.response_timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .finish()
+    }
+}
+
+/// Reads a timeout as command lines and environment variables give it: seconds, with decimals
+/// and an `s` allowed (`30`, `1.5`, `10s`); `0` means no timeout.
+pub fn parse_timeout(text: &str) -> Result<Option<Duration>, String> {
+    let number = text.trim().strip_suffix('s').unwrap_or(text.trim());
+    let seconds = number.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0);
+    let duration = seconds.and_then(|s| Duration::try_from_secs_f64(s).ok());
+    match duration {
+        Some(d) if d.is_zero() => Ok(None),
+        Some(d) => Ok(Some(d)),
+        None => Err(format!("{text:?} is not a number of seconds (e.g. 30, 1.5 or 10s; 0 for none)")),
     }
 }
 

@@ -28,7 +28,7 @@
 //! resourceVersion seen (bookmarks included) when a watch ends or breaks; re-list when the server
 //! says that version is gone (HTTP 410 or an `Expired` ERROR event) and report the difference
 //! against what it had seen; wait with capped exponential backoff and jitter between failures,
-//! honour `Retry-After`, and stop with an error on 401 and 403.
+//! honour `Retry-After`, and stop with an error on 401 and 403 and on a refused certificate.
 
 mod backoff;
 mod crd;
@@ -287,6 +287,10 @@ pub enum SensorError {
     /// The server refused the credentials (401) or the permission (403): retrying will not
     /// help. Terminal.
     Denied(Error),
+    /// A certificate was refused in the TLS handshake (the server's is not signed by the
+    /// configured CA, or is for another name; or the server refused ours): retrying will not
+    /// help. Terminal.
+    Certificate(Error),
     /// A request failed (transport, TLS, a 5xx, a 429): retried after a backoff.
     Client(Error),
     /// The watch stream carried an ERROR event other than "expired": re-watched after a backoff.
@@ -300,7 +304,7 @@ pub enum SensorError {
 impl SensorError {
     /// The sensor has ended: [`Sensor::next`] returns `None` from now on.
     pub fn is_terminal(&self) -> bool {
-        matches!(self, SensorError::Denied(_) | SensorError::Options(_))
+        matches!(self, SensorError::Denied(_) | SensorError::Certificate(_) | SensorError::Options(_))
     }
 }
 
@@ -308,6 +312,7 @@ impl fmt::Display for SensorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SensorError::Denied(e) => write!(f, "access denied, not retrying: {e}"),
+            SensorError::Certificate(e) => write!(f, "certificate refused, not retrying: {e}"),
             SensorError::Client(e) => write!(f, "request failed, retrying: {e}"),
             SensorError::Watch(s) => write!(
                 f,
@@ -325,7 +330,9 @@ impl fmt::Display for SensorError {
 impl std::error::Error for SensorError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            SensorError::Denied(e) | SensorError::Client(e) | SensorError::Decode(e) => Some(e),
+            SensorError::Denied(e) | SensorError::Certificate(e) | SensorError::Client(e) | SensorError::Decode(e) => {
+                Some(e)
+            }
             _ => None,
         }
     }

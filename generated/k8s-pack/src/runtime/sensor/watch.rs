@@ -369,6 +369,9 @@ impl<K: Object + DeserializeOwned> Sensor<K> {
 
     /// Turns a failed request into the error yielded, and sets the wait before the next try.
     fn fail(&mut self, error: Error) -> SensorError {
+        if error.is_certificate_rejected() {
+            return SensorError::Certificate(error);
+        }
         match error.as_api() {
             Some(api) if api.is_unauthorized() || api.is_forbidden() => SensorError::Denied(error),
             Some(api) if api.is_too_many_requests() => {
@@ -398,7 +401,10 @@ impl<K> std::fmt::Debug for Sensor<K> {
 /// The list path for the options: in one namespace, or across the cluster.
 fn list_path(info: &ResourceInfo, namespace: Option<&str>) -> Result<String, String> {
     match (namespace, &info.namespaced_path, &info.cluster_path) {
-        (Some(ns), Some(path), _) => Ok(path.replace("{namespace}", &segment(ns))),
+        (Some(ns), Some(path), _) => {
+            let namespace = segment("namespace", ns).map_err(|e| e.to_string())?;
+            Ok(path.replace("{namespace}", &namespace))
+        }
         (Some(_), None, _) => Err(format!("{} is cluster-scoped: it cannot be watched in a namespace", info.name)),
         (None, _, Some(path)) => Ok(path.clone()),
         (None, Some(_), None) => Err(format!("{} can only be watched in one namespace: give one", info.name)),

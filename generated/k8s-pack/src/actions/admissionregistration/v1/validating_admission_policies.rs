@@ -135,7 +135,7 @@ pub fn delete_admissionregistration_v1_validating_admission_policy(
         ::http::Method::DELETE,
         [
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_admissionregistration_v1_validating_admission_policy(
         ::http::Method::PATCH,
         [
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -301,7 +301,7 @@ pub fn patch_admissionregistration_v1_validating_admission_policy_status(
         ::http::Method::PATCH,
         [
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -350,7 +350,7 @@ pub fn read_admissionregistration_v1_validating_admission_policy(
         ::http::Method::GET,
         [
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -387,7 +387,7 @@ pub fn read_admissionregistration_v1_validating_admission_policy_status(
         ::http::Method::GET,
         [
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -426,7 +426,7 @@ pub fn replace_admissionregistration_v1_validating_admission_policy(
         ::http::Method::PUT,
         [
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -479,7 +479,7 @@ pub fn replace_admissionregistration_v1_validating_admission_policy_status(
         ::http::Method::PUT,
         [
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -532,7 +532,7 @@ pub fn watch_admissionregistration_v1_validating_admission_policy(
         ::http::Method::GET,
         [
             "/apis/admissionregistration.k8s.io/v1/watch/validatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

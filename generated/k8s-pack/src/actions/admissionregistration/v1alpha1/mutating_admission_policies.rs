@@ -135,7 +135,7 @@ pub fn delete_admissionregistration_v1alpha1_mutating_admission_policy(
         ::http::Method::DELETE,
         [
             "/apis/admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_admissionregistration_v1alpha1_mutating_admission_policy(
         ::http::Method::PATCH,
         [
             "/apis/admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -295,7 +295,7 @@ pub fn read_admissionregistration_v1alpha1_mutating_admission_policy(
         ::http::Method::GET,
         [
             "/apis/admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -333,7 +333,7 @@ pub fn replace_admissionregistration_v1alpha1_mutating_admission_policy(
         ::http::Method::PUT,
         [
             "/apis/admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -385,7 +385,7 @@ pub fn watch_admissionregistration_v1alpha1_mutating_admission_policy(
         ::http::Method::GET,
         [
             "/apis/admissionregistration.k8s.io/v1alpha1/watch/mutatingadmissionpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

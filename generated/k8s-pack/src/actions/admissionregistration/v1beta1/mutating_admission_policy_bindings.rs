@@ -135,7 +135,7 @@ pub fn delete_admissionregistration_v1beta1_mutating_admission_policy_binding(
         ::http::Method::DELETE,
         [
             "/apis/admissionregistration.k8s.io/v1beta1/mutatingadmissionpolicybindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_admissionregistration_v1beta1_mutating_admission_policy_binding(
         ::http::Method::PATCH,
         [
             "/apis/admissionregistration.k8s.io/v1beta1/mutatingadmissionpolicybindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -295,7 +295,7 @@ pub fn read_admissionregistration_v1beta1_mutating_admission_policy_binding(
         ::http::Method::GET,
         [
             "/apis/admissionregistration.k8s.io/v1beta1/mutatingadmissionpolicybindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -333,7 +333,7 @@ pub fn replace_admissionregistration_v1beta1_mutating_admission_policy_binding(
         ::http::Method::PUT,
         [
             "/apis/admissionregistration.k8s.io/v1beta1/mutatingadmissionpolicybindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -385,7 +385,7 @@ pub fn watch_admissionregistration_v1beta1_mutating_admission_policy_binding(
         ::http::Method::GET,
         [
             "/apis/admissionregistration.k8s.io/v1beta1/watch/mutatingadmissionpolicybindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

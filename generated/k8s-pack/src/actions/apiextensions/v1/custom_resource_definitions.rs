@@ -135,7 +135,7 @@ pub fn delete_apiextensions_v1_custom_resource_definition(
         ::http::Method::DELETE,
         [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_apiextensions_v1_custom_resource_definition(
         ::http::Method::PATCH,
         [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -301,7 +301,7 @@ pub fn patch_apiextensions_v1_custom_resource_definition_status(
         ::http::Method::PATCH,
         [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -350,7 +350,7 @@ pub fn read_apiextensions_v1_custom_resource_definition(
         ::http::Method::GET,
         [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -387,7 +387,7 @@ pub fn read_apiextensions_v1_custom_resource_definition_status(
         ::http::Method::GET,
         [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -426,7 +426,7 @@ pub fn replace_apiextensions_v1_custom_resource_definition(
         ::http::Method::PUT,
         [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -479,7 +479,7 @@ pub fn replace_apiextensions_v1_custom_resource_definition_status(
         ::http::Method::PUT,
         [
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -532,7 +532,7 @@ pub fn watch_apiextensions_v1_custom_resource_definition(
         ::http::Method::GET,
         [
             "/apis/apiextensions.k8s.io/v1/watch/customresourcedefinitions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -68,7 +68,7 @@ pub fn delete_apiregistration_v1_api_service(
         ::http::Method::DELETE,
         [
             "/apis/apiregistration.k8s.io/v1/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -241,7 +241,7 @@ pub fn patch_apiregistration_v1_api_service(
         ::http::Method::PATCH,
         [
             "/apis/apiregistration.k8s.io/v1/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -295,7 +295,7 @@ pub fn patch_apiregistration_v1_api_service_status(
         ::http::Method::PATCH,
         [
             "/apis/apiregistration.k8s.io/v1/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -344,7 +344,7 @@ pub fn read_apiregistration_v1_api_service(
         ::http::Method::GET,
         [
             "/apis/apiregistration.k8s.io/v1/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -381,7 +381,7 @@ pub fn read_apiregistration_v1_api_service_status(
         ::http::Method::GET,
         [
             "/apis/apiregistration.k8s.io/v1/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -420,7 +420,7 @@ pub fn replace_apiregistration_v1_api_service(
         ::http::Method::PUT,
         [
             "/apis/apiregistration.k8s.io/v1/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -473,7 +473,7 @@ pub fn replace_apiregistration_v1_api_service_status(
         ::http::Method::PUT,
         [
             "/apis/apiregistration.k8s.io/v1/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -526,7 +526,7 @@ pub fn watch_apiregistration_v1_api_service(
         ::http::Method::GET,
         [
             "/apis/apiregistration.k8s.io/v1/watch/apiservices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -15,7 +15,7 @@ pub fn create_apps_v1_namespaced_controller_revision(
         ::http::Method::POST,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_apps_v1_collection_namespaced_controller_revision(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions",
         ]
             .concat(),
@@ -142,9 +142,9 @@ pub fn delete_apps_v1_namespaced_controller_revision(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -245,7 +245,7 @@ pub fn list_apps_v1_namespaced_controller_revision(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions",
         ]
             .concat(),
@@ -302,9 +302,9 @@ pub fn patch_apps_v1_namespaced_controller_revision(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -352,9 +352,9 @@ pub fn read_apps_v1_namespaced_controller_revision(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -395,9 +395,9 @@ pub fn replace_apps_v1_namespaced_controller_revision(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -496,9 +496,9 @@ pub fn watch_apps_v1_namespaced_controller_revision(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -550,7 +550,7 @@ pub fn watch_apps_v1_namespaced_controller_revision_list(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/controllerrevisions",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_apps_v1_namespaced_daemon_set(
         ::http::Method::POST,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_apps_v1_collection_namespaced_daemon_set(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_apps_v1_namespaced_daemon_set(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -243,7 +243,7 @@ pub fn list_apps_v1_namespaced_daemon_set(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_apps_v1_namespaced_daemon_set(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -356,9 +356,9 @@ pub fn patch_apps_v1_namespaced_daemon_set_status(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -407,9 +407,9 @@ pub fn read_apps_v1_namespaced_daemon_set(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -449,9 +449,9 @@ pub fn read_apps_v1_namespaced_daemon_set_status(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -493,9 +493,9 @@ pub fn replace_apps_v1_namespaced_daemon_set(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -546,9 +546,9 @@ pub fn replace_apps_v1_namespaced_daemon_set_status(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -646,9 +646,9 @@ pub fn watch_apps_v1_namespaced_daemon_set(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -700,7 +700,7 @@ pub fn watch_apps_v1_namespaced_daemon_set_list(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/daemonsets",
         ]
             .concat(),

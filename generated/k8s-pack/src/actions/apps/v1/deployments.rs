@@ -15,7 +15,7 @@ pub fn create_apps_v1_namespaced_deployment(
         ::http::Method::POST,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_apps_v1_collection_namespaced_deployment(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_apps_v1_namespaced_deployment(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -243,7 +243,7 @@ pub fn list_apps_v1_namespaced_deployment(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_apps_v1_namespaced_deployment(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -356,9 +356,9 @@ pub fn patch_apps_v1_namespaced_deployment_scale(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -413,9 +413,9 @@ pub fn patch_apps_v1_namespaced_deployment_status(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -464,9 +464,9 @@ pub fn read_apps_v1_namespaced_deployment(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -506,9 +506,9 @@ pub fn read_apps_v1_namespaced_deployment_scale(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -549,9 +549,9 @@ pub fn read_apps_v1_namespaced_deployment_status(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -593,9 +593,9 @@ pub fn replace_apps_v1_namespaced_deployment(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -646,9 +646,9 @@ pub fn replace_apps_v1_namespaced_deployment_scale(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -700,9 +700,9 @@ pub fn replace_apps_v1_namespaced_deployment_status(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -800,9 +800,9 @@ pub fn watch_apps_v1_namespaced_deployment(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -854,7 +854,7 @@ pub fn watch_apps_v1_namespaced_deployment_list(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/deployments",
         ]
             .concat(),

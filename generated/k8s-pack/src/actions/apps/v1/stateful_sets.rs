@@ -15,7 +15,7 @@ pub fn create_apps_v1_namespaced_stateful_set(
         ::http::Method::POST,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_apps_v1_collection_namespaced_stateful_set(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_apps_v1_namespaced_stateful_set(
         ::http::Method::DELETE,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -200,7 +200,7 @@ pub fn list_apps_v1_namespaced_stateful_set(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_apps_v1_namespaced_stateful_set(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -356,9 +356,9 @@ pub fn patch_apps_v1_namespaced_stateful_set_scale(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -413,9 +413,9 @@ pub fn patch_apps_v1_namespaced_stateful_set_status(
         ::http::Method::PATCH,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -464,9 +464,9 @@ pub fn read_apps_v1_namespaced_stateful_set(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -506,9 +506,9 @@ pub fn read_apps_v1_namespaced_stateful_set_scale(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -549,9 +549,9 @@ pub fn read_apps_v1_namespaced_stateful_set_status(
         ::http::Method::GET,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -593,9 +593,9 @@ pub fn replace_apps_v1_namespaced_stateful_set(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -646,9 +646,9 @@ pub fn replace_apps_v1_namespaced_stateful_set_scale(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -700,9 +700,9 @@ pub fn replace_apps_v1_namespaced_stateful_set_status(
         ::http::Method::PUT,
         [
             "/apis/apps/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -755,9 +755,9 @@ pub fn watch_apps_v1_namespaced_stateful_set(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -809,7 +809,7 @@ pub fn watch_apps_v1_namespaced_stateful_set_list(
         ::http::Method::GET,
         [
             "/apis/apps/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/statefulsets",
         ]
             .concat(),

@@ -17,7 +17,7 @@ pub fn create_authorization_v1_namespaced_local_subject_access_review(
         ::http::Method::POST,
         [
             "/apis/authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/localsubjectaccessreviews",
         ]
             .concat(),

@@ -17,7 +17,7 @@ pub fn create_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
         ::http::Method::POST,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers",
         ]
             .concat(),
@@ -71,7 +71,7 @@ pub fn delete_autoscaling_v1_collection_namespaced_horizontal_pod_autoscaler(
         ::http::Method::DELETE,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers",
         ]
             .concat(),
@@ -146,9 +146,9 @@ pub fn delete_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
         ::http::Method::DELETE,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -253,7 +253,7 @@ pub fn list_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
         ::http::Method::GET,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers",
         ]
             .concat(),
@@ -312,9 +312,9 @@ pub fn patch_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
         ::http::Method::PATCH,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -370,9 +370,9 @@ pub fn patch_autoscaling_v1_namespaced_horizontal_pod_autoscaler_status(
         ::http::Method::PATCH,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -423,9 +423,9 @@ pub fn read_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
         ::http::Method::GET,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -467,9 +467,9 @@ pub fn read_autoscaling_v1_namespaced_horizontal_pod_autoscaler_status(
         ::http::Method::GET,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -513,9 +513,9 @@ pub fn replace_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
         ::http::Method::PUT,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -570,9 +570,9 @@ pub fn replace_autoscaling_v1_namespaced_horizontal_pod_autoscaler_status(
         ::http::Method::PUT,
         [
             "/apis/autoscaling/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -674,9 +674,9 @@ pub fn watch_autoscaling_v1_namespaced_horizontal_pod_autoscaler(
         ::http::Method::GET,
         [
             "/apis/autoscaling/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -728,7 +728,7 @@ pub fn watch_autoscaling_v1_namespaced_horizontal_pod_autoscaler_list(
         ::http::Method::GET,
         [
             "/apis/autoscaling/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/horizontalpodautoscalers",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_batch_v1_namespaced_job(
         ::http::Method::POST,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_batch_v1_collection_namespaced_job(
         ::http::Method::DELETE,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_batch_v1_namespaced_job(
         ::http::Method::DELETE,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -243,7 +243,7 @@ pub fn list_batch_v1_namespaced_job(
         ::http::Method::GET,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_batch_v1_namespaced_job(
         ::http::Method::PATCH,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -356,9 +356,9 @@ pub fn patch_batch_v1_namespaced_job_status(
         ::http::Method::PATCH,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -407,9 +407,9 @@ pub fn read_batch_v1_namespaced_job(
         ::http::Method::GET,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -449,9 +449,9 @@ pub fn read_batch_v1_namespaced_job_status(
         ::http::Method::GET,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -493,9 +493,9 @@ pub fn replace_batch_v1_namespaced_job(
         ::http::Method::PUT,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -546,9 +546,9 @@ pub fn replace_batch_v1_namespaced_job_status(
         ::http::Method::PUT,
         [
             "/apis/batch/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -646,9 +646,9 @@ pub fn watch_batch_v1_namespaced_job(
         ::http::Method::GET,
         [
             "/apis/batch/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -700,7 +700,7 @@ pub fn watch_batch_v1_namespaced_job_list(
         ::http::Method::GET,
         [
             "/apis/batch/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/jobs",
         ]
             .concat(),

@@ -70,7 +70,7 @@ pub fn delete_certificates_v1_certificate_signing_request(
         ::http::Method::DELETE,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_certificates_v1_certificate_signing_request(
         ::http::Method::PATCH,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -301,7 +301,7 @@ pub fn patch_certificates_v1_certificate_signing_request_approval(
         ::http::Method::PATCH,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/approval",
         ]
             .concat(),
@@ -356,7 +356,7 @@ pub fn patch_certificates_v1_certificate_signing_request_status(
         ::http::Method::PATCH,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -405,7 +405,7 @@ pub fn read_certificates_v1_certificate_signing_request(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -442,7 +442,7 @@ pub fn read_certificates_v1_certificate_signing_request_approval(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/approval",
         ]
             .concat(),
@@ -480,7 +480,7 @@ pub fn read_certificates_v1_certificate_signing_request_status(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -519,7 +519,7 @@ pub fn replace_certificates_v1_certificate_signing_request(
         ::http::Method::PUT,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -572,7 +572,7 @@ pub fn replace_certificates_v1_certificate_signing_request_approval(
         ::http::Method::PUT,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/approval",
         ]
             .concat(),
@@ -626,7 +626,7 @@ pub fn replace_certificates_v1_certificate_signing_request_status(
         ::http::Method::PUT,
         [
             "/apis/certificates.k8s.io/v1/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -679,7 +679,7 @@ pub fn watch_certificates_v1_certificate_signing_request(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1/watch/certificatesigningrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

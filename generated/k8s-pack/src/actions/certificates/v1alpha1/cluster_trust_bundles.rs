@@ -70,7 +70,7 @@ pub fn delete_certificates_v1alpha1_cluster_trust_bundle(
         ::http::Method::DELETE,
         [
             "/apis/certificates.k8s.io/v1alpha1/clustertrustbundles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_certificates_v1alpha1_cluster_trust_bundle(
         ::http::Method::PATCH,
         [
             "/apis/certificates.k8s.io/v1alpha1/clustertrustbundles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -295,7 +295,7 @@ pub fn read_certificates_v1alpha1_cluster_trust_bundle(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1alpha1/clustertrustbundles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -333,7 +333,7 @@ pub fn replace_certificates_v1alpha1_cluster_trust_bundle(
         ::http::Method::PUT,
         [
             "/apis/certificates.k8s.io/v1alpha1/clustertrustbundles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -385,7 +385,7 @@ pub fn watch_certificates_v1alpha1_cluster_trust_bundle(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1alpha1/watch/clustertrustbundles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -17,7 +17,7 @@ pub fn create_certificates_v1beta1_namespaced_pod_certificate_request(
         ::http::Method::POST,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests",
         ]
             .concat(),
@@ -71,7 +71,7 @@ pub fn delete_certificates_v1beta1_collection_namespaced_pod_certificate_request
         ::http::Method::DELETE,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests",
         ]
             .concat(),
@@ -146,9 +146,9 @@ pub fn delete_certificates_v1beta1_namespaced_pod_certificate_request(
         ::http::Method::DELETE,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -208,7 +208,7 @@ pub fn list_certificates_v1beta1_namespaced_pod_certificate_request(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests",
         ]
             .concat(),
@@ -314,9 +314,9 @@ pub fn patch_certificates_v1beta1_namespaced_pod_certificate_request(
         ::http::Method::PATCH,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -372,9 +372,9 @@ pub fn patch_certificates_v1beta1_namespaced_pod_certificate_request_status(
         ::http::Method::PATCH,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -425,9 +425,9 @@ pub fn read_certificates_v1beta1_namespaced_pod_certificate_request(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -469,9 +469,9 @@ pub fn read_certificates_v1beta1_namespaced_pod_certificate_request_status(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -515,9 +515,9 @@ pub fn replace_certificates_v1beta1_namespaced_pod_certificate_request(
         ::http::Method::PUT,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -572,9 +572,9 @@ pub fn replace_certificates_v1beta1_namespaced_pod_certificate_request_status(
         ::http::Method::PUT,
         [
             "/apis/certificates.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -629,9 +629,9 @@ pub fn watch_certificates_v1beta1_namespaced_pod_certificate_request(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1beta1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -683,7 +683,7 @@ pub fn watch_certificates_v1beta1_namespaced_pod_certificate_request_list(
         ::http::Method::GET,
         [
             "/apis/certificates.k8s.io/v1beta1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podcertificaterequests",
         ]
             .concat(),

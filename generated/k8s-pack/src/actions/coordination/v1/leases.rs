@@ -15,7 +15,7 @@ pub fn create_coordination_v1_namespaced_lease(
         ::http::Method::POST,
         [
             "/apis/coordination.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_coordination_v1_collection_namespaced_lease(
         ::http::Method::DELETE,
         [
             "/apis/coordination.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_coordination_v1_namespaced_lease(
         ::http::Method::DELETE,
         [
             "/apis/coordination.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -243,7 +243,7 @@ pub fn list_coordination_v1_namespaced_lease(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_coordination_v1_namespaced_lease(
         ::http::Method::PATCH,
         [
             "/apis/coordination.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -350,9 +350,9 @@ pub fn read_coordination_v1_namespaced_lease(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -393,9 +393,9 @@ pub fn replace_coordination_v1_namespaced_lease(
         ::http::Method::PUT,
         [
             "/apis/coordination.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -492,9 +492,9 @@ pub fn watch_coordination_v1_namespaced_lease(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -546,7 +546,7 @@ pub fn watch_coordination_v1_namespaced_lease_list(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leases",
         ]
             .concat(),

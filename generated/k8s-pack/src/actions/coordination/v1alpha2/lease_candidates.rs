@@ -15,7 +15,7 @@ pub fn create_coordination_v1alpha2_namespaced_lease_candidate(
         ::http::Method::POST,
         [
             "/apis/coordination.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_coordination_v1alpha2_collection_namespaced_lease_candidate(
         ::http::Method::DELETE,
         [
             "/apis/coordination.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_coordination_v1alpha2_namespaced_lease_candidate(
         ::http::Method::DELETE,
         [
             "/apis/coordination.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -253,7 +253,7 @@ pub fn list_coordination_v1alpha2_namespaced_lease_candidate(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),
@@ -310,9 +310,9 @@ pub fn patch_coordination_v1alpha2_namespaced_lease_candidate(
         ::http::Method::PATCH,
         [
             "/apis/coordination.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -360,9 +360,9 @@ pub fn read_coordination_v1alpha2_namespaced_lease_candidate(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -403,9 +403,9 @@ pub fn replace_coordination_v1alpha2_namespaced_lease_candidate(
         ::http::Method::PUT,
         [
             "/apis/coordination.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -506,9 +506,9 @@ pub fn watch_coordination_v1alpha2_namespaced_lease_candidate(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1alpha2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -560,7 +560,7 @@ pub fn watch_coordination_v1alpha2_namespaced_lease_candidate_list(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1alpha2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),

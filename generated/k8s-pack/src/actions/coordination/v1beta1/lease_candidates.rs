@@ -15,7 +15,7 @@ pub fn create_coordination_v1beta1_namespaced_lease_candidate(
         ::http::Method::POST,
         [
             "/apis/coordination.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_coordination_v1beta1_collection_namespaced_lease_candidate(
         ::http::Method::DELETE,
         [
             "/apis/coordination.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_coordination_v1beta1_namespaced_lease_candidate(
         ::http::Method::DELETE,
         [
             "/apis/coordination.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -251,7 +251,7 @@ pub fn list_coordination_v1beta1_namespaced_lease_candidate(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),
@@ -308,9 +308,9 @@ pub fn patch_coordination_v1beta1_namespaced_lease_candidate(
         ::http::Method::PATCH,
         [
             "/apis/coordination.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -358,9 +358,9 @@ pub fn read_coordination_v1beta1_namespaced_lease_candidate(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -401,9 +401,9 @@ pub fn replace_coordination_v1beta1_namespaced_lease_candidate(
         ::http::Method::PUT,
         [
             "/apis/coordination.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -504,9 +504,9 @@ pub fn watch_coordination_v1beta1_namespaced_lease_candidate(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1beta1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -558,7 +558,7 @@ pub fn watch_coordination_v1beta1_namespaced_lease_candidate_list(
         ::http::Method::GET,
         [
             "/apis/coordination.k8s.io/v1beta1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/leasecandidates",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_core_v1_namespaced_binding(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/bindings",
         ]
             .concat(),

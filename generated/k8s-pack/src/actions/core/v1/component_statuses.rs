@@ -55,7 +55,8 @@ pub fn read_core_v1_component_status(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/componentstatuses/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/componentstatuses/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
     )

@@ -13,7 +13,11 @@ pub fn create_core_v1_namespaced_event(
 > {
     crate::runtime::request::build(
         ::http::Method::POST,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/events"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/events",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::Json(body),
@@ -61,7 +65,11 @@ pub fn delete_core_v1_collection_namespaced_event(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/events"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/events",
+        ]
             .concat(),
         query,
         match body {
@@ -132,9 +140,9 @@ pub fn delete_core_v1_namespaced_event(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +241,11 @@ pub fn list_core_v1_namespaced_event(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/events"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/events",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
@@ -288,9 +300,9 @@ pub fn patch_core_v1_namespaced_event(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -338,9 +350,9 @@ pub fn read_core_v1_namespaced_event(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -381,9 +393,9 @@ pub fn replace_core_v1_namespaced_event(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -480,9 +492,9 @@ pub fn watch_core_v1_namespaced_event(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -534,7 +546,7 @@ pub fn watch_core_v1_namespaced_event_list(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events",
         ]
             .concat(),

@@ -60,7 +60,8 @@ pub fn delete_core_v1_namespace(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/namespaces/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         match body {
             ::core::option::Option::Some(body) => {
@@ -162,7 +163,8 @@ pub fn patch_core_v1_namespace(
     )?;
     crate::runtime::request::build(
         ::http::Method::PATCH,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/namespaces/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::Patch(body),
     )
@@ -210,7 +212,11 @@ pub fn patch_core_v1_namespace_status(
     )?;
     crate::runtime::request::build(
         ::http::Method::PATCH,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name), "/status"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("name", name)?,
+            "/status",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::Patch(body),
@@ -253,7 +259,8 @@ pub fn read_core_v1_namespace(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/namespaces/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
     )
@@ -284,7 +291,11 @@ pub fn read_core_v1_namespace_status(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name), "/status"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("name", name)?,
+            "/status",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
@@ -317,7 +328,8 @@ pub fn replace_core_v1_namespace(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/namespaces/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::Json(body),
     )
@@ -362,7 +374,11 @@ pub fn replace_core_v1_namespace_finalize(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name), "/finalize"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("name", name)?,
+            "/finalize",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::Json(body),
@@ -408,7 +424,11 @@ pub fn replace_core_v1_namespace_status(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(name), "/status"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("name", name)?,
+            "/status",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::Json(body),
@@ -455,7 +475,8 @@ pub fn watch_core_v1_namespace(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/watch/namespaces/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/watch/namespaces/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
     )

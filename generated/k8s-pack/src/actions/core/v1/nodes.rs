@@ -123,7 +123,7 @@ pub fn delete_core_v1_node(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/api/v1/nodes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/nodes/", &crate::runtime::request::segment("name", name)?].concat(),
         query,
         match body {
             ::core::option::Option::Some(body) => {
@@ -225,7 +225,7 @@ pub fn patch_core_v1_node(
     )?;
     crate::runtime::request::build(
         ::http::Method::PATCH,
-        ["/api/v1/nodes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/nodes/", &crate::runtime::request::segment("name", name)?].concat(),
         query,
         crate::runtime::request::Body::<()>::Patch(body),
     )
@@ -273,7 +273,8 @@ pub fn patch_core_v1_node_status(
     )?;
     crate::runtime::request::build(
         ::http::Method::PATCH,
-        ["/api/v1/nodes/", &crate::runtime::request::segment(name), "/status"].concat(),
+        ["/api/v1/nodes/", &crate::runtime::request::segment("name", name)?, "/status"]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::Patch(body),
     )
@@ -315,7 +316,7 @@ pub fn read_core_v1_node(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/nodes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/nodes/", &crate::runtime::request::segment("name", name)?].concat(),
         query,
         crate::runtime::request::Body::<()>::None,
     )
@@ -346,7 +347,8 @@ pub fn read_core_v1_node_status(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/nodes/", &crate::runtime::request::segment(name), "/status"].concat(),
+        ["/api/v1/nodes/", &crate::runtime::request::segment("name", name)?, "/status"]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
     )
@@ -378,7 +380,7 @@ pub fn replace_core_v1_node(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/api/v1/nodes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/nodes/", &crate::runtime::request::segment("name", name)?].concat(),
         query,
         crate::runtime::request::Body::Json(body),
     )
@@ -423,7 +425,8 @@ pub fn replace_core_v1_node_status(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/api/v1/nodes/", &crate::runtime::request::segment(name), "/status"].concat(),
+        ["/api/v1/nodes/", &crate::runtime::request::segment("name", name)?, "/status"]
+            .concat(),
         query,
         crate::runtime::request::Body::Json(body),
     )
@@ -469,7 +472,8 @@ pub fn watch_core_v1_node(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/watch/nodes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/watch/nodes/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
     )

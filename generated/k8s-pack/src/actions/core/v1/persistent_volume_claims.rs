@@ -15,7 +15,7 @@ pub fn create_core_v1_namespaced_persistent_volume_claim(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_core_v1_collection_namespaced_persistent_volume_claim(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_core_v1_namespaced_persistent_volume_claim(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -204,7 +204,7 @@ pub fn list_core_v1_namespaced_persistent_volume_claim(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims",
         ]
             .concat(),
@@ -304,9 +304,9 @@ pub fn patch_core_v1_namespaced_persistent_volume_claim(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -360,9 +360,9 @@ pub fn patch_core_v1_namespaced_persistent_volume_claim_status(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -411,9 +411,9 @@ pub fn read_core_v1_namespaced_persistent_volume_claim(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -453,9 +453,9 @@ pub fn read_core_v1_namespaced_persistent_volume_claim_status(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -497,9 +497,9 @@ pub fn replace_core_v1_namespaced_persistent_volume_claim(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -552,9 +552,9 @@ pub fn replace_core_v1_namespaced_persistent_volume_claim_status(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -609,9 +609,9 @@ pub fn watch_core_v1_namespaced_persistent_volume_claim(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -663,7 +663,7 @@ pub fn watch_core_v1_namespaced_persistent_volume_claim_list(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/persistentvolumeclaims",
         ]
             .concat(),

@@ -125,7 +125,8 @@ pub fn delete_core_v1_persistent_volume(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         match body {
             ::core::option::Option::Some(body) => {
@@ -227,7 +228,8 @@ pub fn patch_core_v1_persistent_volume(
     )?;
     crate::runtime::request::build(
         ::http::Method::PATCH,
-        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::Patch(body),
     )
@@ -277,7 +279,7 @@ pub fn patch_core_v1_persistent_volume_status(
         ::http::Method::PATCH,
         [
             "/api/v1/persistentvolumes/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -322,7 +324,8 @@ pub fn read_core_v1_persistent_volume(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
     )
@@ -355,7 +358,7 @@ pub fn read_core_v1_persistent_volume_status(
         ::http::Method::GET,
         [
             "/api/v1/persistentvolumes/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -390,7 +393,8 @@ pub fn replace_core_v1_persistent_volume(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment(name)].concat(),
+        ["/api/v1/persistentvolumes/", &crate::runtime::request::segment("name", name)?]
+            .concat(),
         query,
         crate::runtime::request::Body::Json(body),
     )
@@ -439,7 +443,7 @@ pub fn replace_core_v1_persistent_volume_status(
         ::http::Method::PUT,
         [
             "/api/v1/persistentvolumes/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -490,7 +494,10 @@ pub fn watch_core_v1_persistent_volume(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/watch/persistentvolumes/", &crate::runtime::request::segment(name)]
+        [
+            "/api/v1/watch/persistentvolumes/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::None,

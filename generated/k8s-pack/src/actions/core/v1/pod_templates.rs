@@ -15,7 +15,7 @@ pub fn create_core_v1_namespaced_pod_template(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_core_v1_collection_namespaced_pod_template(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_core_v1_namespaced_pod_template(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -200,7 +200,7 @@ pub fn list_core_v1_namespaced_pod_template(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_core_v1_namespaced_pod_template(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -350,9 +350,9 @@ pub fn read_core_v1_namespaced_pod_template(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -393,9 +393,9 @@ pub fn replace_core_v1_namespaced_pod_template(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -447,9 +447,9 @@ pub fn watch_core_v1_namespaced_pod_template(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -501,7 +501,7 @@ pub fn watch_core_v1_namespaced_pod_template_list(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podtemplates",
         ]
             .concat(),

@@ -13,7 +13,11 @@ pub fn create_core_v1_namespaced_pod(
 > {
     crate::runtime::request::build(
         ::http::Method::POST,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/pods"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/pods",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::Json(body),
@@ -62,9 +66,9 @@ pub fn create_core_v1_namespaced_pod_binding(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/binding",
         ]
             .concat(),
@@ -116,9 +120,9 @@ pub fn create_core_v1_namespaced_pod_eviction(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/eviction",
         ]
             .concat(),
@@ -169,7 +173,11 @@ pub fn delete_core_v1_collection_namespaced_pod(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/pods"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/pods",
+        ]
             .concat(),
         query,
         match body {
@@ -240,9 +248,9 @@ pub fn delete_core_v1_namespaced_pod(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -298,7 +306,11 @@ pub fn list_core_v1_namespaced_pod(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/pods"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/pods",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
@@ -396,9 +408,9 @@ pub fn patch_core_v1_namespaced_pod(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -452,9 +464,9 @@ pub fn patch_core_v1_namespaced_pod_ephemeralcontainers(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/ephemeralcontainers",
         ]
             .concat(),
@@ -509,9 +521,9 @@ pub fn patch_core_v1_namespaced_pod_resize(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/resize",
         ]
             .concat(),
@@ -566,9 +578,9 @@ pub fn patch_core_v1_namespaced_pod_status(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -617,9 +629,9 @@ pub fn read_core_v1_namespaced_pod(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -659,9 +671,9 @@ pub fn read_core_v1_namespaced_pod_ephemeralcontainers(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/ephemeralcontainers",
         ]
             .concat(),
@@ -702,9 +714,9 @@ pub fn read_core_v1_namespaced_pod_log(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/log",
         ]
             .concat(),
@@ -754,9 +766,9 @@ pub fn read_core_v1_namespaced_pod_resize(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/resize",
         ]
             .concat(),
@@ -797,9 +809,9 @@ pub fn read_core_v1_namespaced_pod_status(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -841,9 +853,9 @@ pub fn replace_core_v1_namespaced_pod(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -894,9 +906,9 @@ pub fn replace_core_v1_namespaced_pod_ephemeralcontainers(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/ephemeralcontainers",
         ]
             .concat(),
@@ -948,9 +960,9 @@ pub fn replace_core_v1_namespaced_pod_resize(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/resize",
         ]
             .concat(),
@@ -1002,9 +1014,9 @@ pub fn replace_core_v1_namespaced_pod_status(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -1057,9 +1069,9 @@ pub fn watch_core_v1_namespaced_pod(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -1111,7 +1123,7 @@ pub fn watch_core_v1_namespaced_pod_list(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/pods",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_core_v1_namespaced_replication_controller(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_core_v1_collection_namespaced_replication_controller(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_core_v1_namespaced_replication_controller(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -204,7 +204,7 @@ pub fn list_core_v1_namespaced_replication_controller(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers",
         ]
             .concat(),
@@ -304,9 +304,9 @@ pub fn patch_core_v1_namespaced_replication_controller(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -360,9 +360,9 @@ pub fn patch_core_v1_namespaced_replication_controller_scale(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -417,9 +417,9 @@ pub fn patch_core_v1_namespaced_replication_controller_status(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -468,9 +468,9 @@ pub fn read_core_v1_namespaced_replication_controller(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -510,9 +510,9 @@ pub fn read_core_v1_namespaced_replication_controller_scale(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -553,9 +553,9 @@ pub fn read_core_v1_namespaced_replication_controller_status(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -597,9 +597,9 @@ pub fn replace_core_v1_namespaced_replication_controller(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -652,9 +652,9 @@ pub fn replace_core_v1_namespaced_replication_controller_scale(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/scale",
         ]
             .concat(),
@@ -706,9 +706,9 @@ pub fn replace_core_v1_namespaced_replication_controller_status(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -763,9 +763,9 @@ pub fn watch_core_v1_namespaced_replication_controller(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -817,7 +817,7 @@ pub fn watch_core_v1_namespaced_replication_controller_list(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/replicationcontrollers",
         ]
             .concat(),

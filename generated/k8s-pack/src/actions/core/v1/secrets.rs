@@ -13,7 +13,11 @@ pub fn create_core_v1_namespaced_secret(
 > {
     crate::runtime::request::build(
         ::http::Method::POST,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/secrets"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/secrets",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::Json(body),
@@ -61,7 +65,11 @@ pub fn delete_core_v1_collection_namespaced_secret(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/secrets"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/secrets",
+        ]
             .concat(),
         query,
         match body {
@@ -132,9 +140,9 @@ pub fn delete_core_v1_namespaced_secret(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/secrets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -190,7 +198,11 @@ pub fn list_core_v1_namespaced_secret(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/api/v1/namespaces/", &crate::runtime::request::segment(namespace), "/secrets"]
+        [
+            "/api/v1/namespaces/",
+            &crate::runtime::request::segment("namespace", namespace)?,
+            "/secrets",
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
@@ -288,9 +300,9 @@ pub fn patch_core_v1_namespaced_secret(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/secrets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -338,9 +350,9 @@ pub fn read_core_v1_namespaced_secret(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/secrets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -381,9 +393,9 @@ pub fn replace_core_v1_namespaced_secret(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/secrets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -435,9 +447,9 @@ pub fn watch_core_v1_namespaced_secret(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/secrets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -489,7 +501,7 @@ pub fn watch_core_v1_namespaced_secret_list(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/secrets",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_core_v1_namespaced_service_account(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts",
         ]
             .concat(),
@@ -66,9 +66,9 @@ pub fn create_core_v1_namespaced_service_account_token(
         ::http::Method::POST,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/token",
         ]
             .concat(),
@@ -123,7 +123,7 @@ pub fn delete_core_v1_collection_namespaced_service_account(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts",
         ]
             .concat(),
@@ -196,9 +196,9 @@ pub fn delete_core_v1_namespaced_service_account(
         ::http::Method::DELETE,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -256,7 +256,7 @@ pub fn list_core_v1_namespaced_service_account(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts",
         ]
             .concat(),
@@ -356,9 +356,9 @@ pub fn patch_core_v1_namespaced_service_account(
         ::http::Method::PATCH,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -406,9 +406,9 @@ pub fn read_core_v1_namespaced_service_account(
         ::http::Method::GET,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -449,9 +449,9 @@ pub fn replace_core_v1_namespaced_service_account(
         ::http::Method::PUT,
         [
             "/api/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -503,9 +503,9 @@ pub fn watch_core_v1_namespaced_service_account(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -557,7 +557,7 @@ pub fn watch_core_v1_namespaced_service_account_list(
         ::http::Method::GET,
         [
             "/api/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/serviceaccounts",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_discovery_v1_namespaced_endpoint_slice(
         ::http::Method::POST,
         [
             "/apis/discovery.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_discovery_v1_collection_namespaced_endpoint_slice(
         ::http::Method::DELETE,
         [
             "/apis/discovery.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices",
         ]
             .concat(),
@@ -142,9 +142,9 @@ pub fn delete_discovery_v1_namespaced_endpoint_slice(
         ::http::Method::DELETE,
         [
             "/apis/discovery.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -245,7 +245,7 @@ pub fn list_discovery_v1_namespaced_endpoint_slice(
         ::http::Method::GET,
         [
             "/apis/discovery.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices",
         ]
             .concat(),
@@ -302,9 +302,9 @@ pub fn patch_discovery_v1_namespaced_endpoint_slice(
         ::http::Method::PATCH,
         [
             "/apis/discovery.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -352,9 +352,9 @@ pub fn read_discovery_v1_namespaced_endpoint_slice(
         ::http::Method::GET,
         [
             "/apis/discovery.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -395,9 +395,9 @@ pub fn replace_discovery_v1_namespaced_endpoint_slice(
         ::http::Method::PUT,
         [
             "/apis/discovery.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -496,9 +496,9 @@ pub fn watch_discovery_v1_namespaced_endpoint_slice(
         ::http::Method::GET,
         [
             "/apis/discovery.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -550,7 +550,7 @@ pub fn watch_discovery_v1_namespaced_endpoint_slice_list(
         ::http::Method::GET,
         [
             "/apis/discovery.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/endpointslices",
         ]
             .concat(),

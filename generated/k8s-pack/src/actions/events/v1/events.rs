@@ -15,7 +15,7 @@ pub fn create_events_v1_namespaced_event(
         ::http::Method::POST,
         [
             "/apis/events.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_events_v1_collection_namespaced_event(
         ::http::Method::DELETE,
         [
             "/apis/events.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_events_v1_namespaced_event(
         ::http::Method::DELETE,
         [
             "/apis/events.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -243,7 +243,7 @@ pub fn list_events_v1_namespaced_event(
         ::http::Method::GET,
         [
             "/apis/events.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_events_v1_namespaced_event(
         ::http::Method::PATCH,
         [
             "/apis/events.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -350,9 +350,9 @@ pub fn read_events_v1_namespaced_event(
         ::http::Method::GET,
         [
             "/apis/events.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -393,9 +393,9 @@ pub fn replace_events_v1_namespaced_event(
         ::http::Method::PUT,
         [
             "/apis/events.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -492,9 +492,9 @@ pub fn watch_events_v1_namespaced_event(
         ::http::Method::GET,
         [
             "/apis/events.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -546,7 +546,7 @@ pub fn watch_events_v1_namespaced_event_list(
         ::http::Method::GET,
         [
             "/apis/events.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/events",
         ]
             .concat(),

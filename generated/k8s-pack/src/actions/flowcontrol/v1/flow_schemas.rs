@@ -127,7 +127,7 @@ pub fn delete_flowcontrol_apiserver_v1_flow_schema(
         ::http::Method::DELETE,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +233,7 @@ pub fn patch_flowcontrol_apiserver_v1_flow_schema(
         ::http::Method::PATCH,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -285,7 +285,7 @@ pub fn patch_flowcontrol_apiserver_v1_flow_schema_status(
         ::http::Method::PATCH,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -332,7 +332,7 @@ pub fn read_flowcontrol_apiserver_v1_flow_schema(
         ::http::Method::GET,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -367,7 +367,7 @@ pub fn read_flowcontrol_apiserver_v1_flow_schema_status(
         ::http::Method::GET,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -404,7 +404,7 @@ pub fn replace_flowcontrol_apiserver_v1_flow_schema(
         ::http::Method::PUT,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -455,7 +455,7 @@ pub fn replace_flowcontrol_apiserver_v1_flow_schema_status(
         ::http::Method::PUT,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -508,7 +508,7 @@ pub fn watch_flowcontrol_apiserver_v1_flow_schema(
         ::http::Method::GET,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/watch/flowschemas/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -135,7 +135,7 @@ pub fn delete_flowcontrol_apiserver_v1_priority_level_configuration(
         ::http::Method::DELETE,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_flowcontrol_apiserver_v1_priority_level_configuration(
         ::http::Method::PATCH,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -301,7 +301,7 @@ pub fn patch_flowcontrol_apiserver_v1_priority_level_configuration_status(
         ::http::Method::PATCH,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -350,7 +350,7 @@ pub fn read_flowcontrol_apiserver_v1_priority_level_configuration(
         ::http::Method::GET,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -387,7 +387,7 @@ pub fn read_flowcontrol_apiserver_v1_priority_level_configuration_status(
         ::http::Method::GET,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -426,7 +426,7 @@ pub fn replace_flowcontrol_apiserver_v1_priority_level_configuration(
         ::http::Method::PUT,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -479,7 +479,7 @@ pub fn replace_flowcontrol_apiserver_v1_priority_level_configuration_status(
         ::http::Method::PUT,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -532,7 +532,7 @@ pub fn watch_flowcontrol_apiserver_v1_priority_level_configuration(
         ::http::Method::GET,
         [
             "/apis/flowcontrol.apiserver.k8s.io/v1/watch/prioritylevelconfigurations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -135,7 +135,7 @@ pub fn delete_internal_apiserver_v1alpha1_storage_version(
         ::http::Method::DELETE,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_internal_apiserver_v1alpha1_storage_version(
         ::http::Method::PATCH,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -301,7 +301,7 @@ pub fn patch_internal_apiserver_v1alpha1_storage_version_status(
         ::http::Method::PATCH,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -350,7 +350,7 @@ pub fn read_internal_apiserver_v1alpha1_storage_version(
         ::http::Method::GET,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -387,7 +387,7 @@ pub fn read_internal_apiserver_v1alpha1_storage_version_status(
         ::http::Method::GET,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -426,7 +426,7 @@ pub fn replace_internal_apiserver_v1alpha1_storage_version(
         ::http::Method::PUT,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -479,7 +479,7 @@ pub fn replace_internal_apiserver_v1alpha1_storage_version_status(
         ::http::Method::PUT,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -532,7 +532,7 @@ pub fn watch_internal_apiserver_v1alpha1_storage_version(
         ::http::Method::GET,
         [
             "/apis/internal.apiserver.k8s.io/v1alpha1/watch/storageversions/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

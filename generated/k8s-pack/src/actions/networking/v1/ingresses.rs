@@ -15,7 +15,7 @@ pub fn create_networking_v1_namespaced_ingress(
         ::http::Method::POST,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_networking_v1_collection_namespaced_ingress(
         ::http::Method::DELETE,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_networking_v1_namespaced_ingress(
         ::http::Method::DELETE,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -243,7 +243,7 @@ pub fn list_networking_v1_namespaced_ingress(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_networking_v1_namespaced_ingress(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -356,9 +356,9 @@ pub fn patch_networking_v1_namespaced_ingress_status(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -407,9 +407,9 @@ pub fn read_networking_v1_namespaced_ingress(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -449,9 +449,9 @@ pub fn read_networking_v1_namespaced_ingress_status(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -493,9 +493,9 @@ pub fn replace_networking_v1_namespaced_ingress(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -546,9 +546,9 @@ pub fn replace_networking_v1_namespaced_ingress_status(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -646,9 +646,9 @@ pub fn watch_networking_v1_namespaced_ingress(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -700,7 +700,7 @@ pub fn watch_networking_v1_namespaced_ingress_list(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/ingresses",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_networking_v1_namespaced_network_policy(
         ::http::Method::POST,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_networking_v1_collection_namespaced_network_policy(
         ::http::Method::DELETE,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies",
         ]
             .concat(),
@@ -142,9 +142,9 @@ pub fn delete_networking_v1_namespaced_network_policy(
         ::http::Method::DELETE,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -202,7 +202,7 @@ pub fn list_networking_v1_namespaced_network_policy(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies",
         ]
             .concat(),
@@ -302,9 +302,9 @@ pub fn patch_networking_v1_namespaced_network_policy(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -352,9 +352,9 @@ pub fn read_networking_v1_namespaced_network_policy(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -395,9 +395,9 @@ pub fn replace_networking_v1_namespaced_network_policy(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -451,9 +451,9 @@ pub fn watch_networking_v1_namespaced_network_policy(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -505,7 +505,7 @@ pub fn watch_networking_v1_namespaced_network_policy_list(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/networkpolicies",
         ]
             .concat(),

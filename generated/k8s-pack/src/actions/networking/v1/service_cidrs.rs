@@ -127,7 +127,7 @@ pub fn delete_networking_v1_service_cidr(
         ::http::Method::DELETE,
         [
             "/apis/networking.k8s.io/v1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +233,7 @@ pub fn patch_networking_v1_service_cidr(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -285,7 +285,7 @@ pub fn patch_networking_v1_service_cidr_status(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -332,7 +332,7 @@ pub fn read_networking_v1_service_cidr(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -367,7 +367,7 @@ pub fn read_networking_v1_service_cidr_status(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -404,7 +404,7 @@ pub fn replace_networking_v1_service_cidr(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -455,7 +455,7 @@ pub fn replace_networking_v1_service_cidr_status(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -508,7 +508,7 @@ pub fn watch_networking_v1_service_cidr(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1/watch/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

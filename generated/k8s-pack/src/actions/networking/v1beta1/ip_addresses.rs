@@ -127,7 +127,7 @@ pub fn delete_networking_v1beta1_ip_address(
         ::http::Method::DELETE,
         [
             "/apis/networking.k8s.io/v1beta1/ipaddresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +233,7 @@ pub fn patch_networking_v1beta1_ip_address(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1beta1/ipaddresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -279,7 +279,7 @@ pub fn read_networking_v1beta1_ip_address(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1beta1/ipaddresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -315,7 +315,7 @@ pub fn replace_networking_v1beta1_ip_address(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1beta1/ipaddresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -367,7 +367,7 @@ pub fn watch_networking_v1beta1_ip_address(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1beta1/watch/ipaddresses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -129,7 +129,7 @@ pub fn delete_networking_v1beta1_service_cidr(
         ::http::Method::DELETE,
         [
             "/apis/networking.k8s.io/v1beta1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -235,7 +235,7 @@ pub fn patch_networking_v1beta1_service_cidr(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1beta1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -287,7 +287,7 @@ pub fn patch_networking_v1beta1_service_cidr_status(
         ::http::Method::PATCH,
         [
             "/apis/networking.k8s.io/v1beta1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -334,7 +334,7 @@ pub fn read_networking_v1beta1_service_cidr(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1beta1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -369,7 +369,7 @@ pub fn read_networking_v1beta1_service_cidr_status(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1beta1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -406,7 +406,7 @@ pub fn replace_networking_v1beta1_service_cidr(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1beta1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -457,7 +457,7 @@ pub fn replace_networking_v1beta1_service_cidr_status(
         ::http::Method::PUT,
         [
             "/apis/networking.k8s.io/v1beta1/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -510,7 +510,7 @@ pub fn watch_networking_v1beta1_service_cidr(
         ::http::Method::GET,
         [
             "/apis/networking.k8s.io/v1beta1/watch/servicecidrs/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -123,7 +123,10 @@ pub fn delete_node_v1_runtime_class(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/apis/node.k8s.io/v1/runtimeclasses/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/node.k8s.io/v1/runtimeclasses/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         match body {
@@ -226,7 +229,10 @@ pub fn patch_node_v1_runtime_class(
     )?;
     crate::runtime::request::build(
         ::http::Method::PATCH,
-        ["/apis/node.k8s.io/v1/runtimeclasses/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/node.k8s.io/v1/runtimeclasses/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::Patch(body),
@@ -269,7 +275,10 @@ pub fn read_node_v1_runtime_class(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/apis/node.k8s.io/v1/runtimeclasses/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/node.k8s.io/v1/runtimeclasses/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
@@ -302,7 +311,10 @@ pub fn replace_node_v1_runtime_class(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/apis/node.k8s.io/v1/runtimeclasses/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/node.k8s.io/v1/runtimeclasses/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::Json(body),
@@ -351,7 +363,7 @@ pub fn watch_node_v1_runtime_class(
         ::http::Method::GET,
         [
             "/apis/node.k8s.io/v1/watch/runtimeclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -15,7 +15,7 @@ pub fn create_policy_v1_namespaced_pod_disruption_budget(
         ::http::Method::POST,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_policy_v1_collection_namespaced_pod_disruption_budget(
         ::http::Method::DELETE,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_policy_v1_namespaced_pod_disruption_budget(
         ::http::Method::DELETE,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -204,7 +204,7 @@ pub fn list_policy_v1_namespaced_pod_disruption_budget(
         ::http::Method::GET,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets",
         ]
             .concat(),
@@ -304,9 +304,9 @@ pub fn patch_policy_v1_namespaced_pod_disruption_budget(
         ::http::Method::PATCH,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -360,9 +360,9 @@ pub fn patch_policy_v1_namespaced_pod_disruption_budget_status(
         ::http::Method::PATCH,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -411,9 +411,9 @@ pub fn read_policy_v1_namespaced_pod_disruption_budget(
         ::http::Method::GET,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -453,9 +453,9 @@ pub fn read_policy_v1_namespaced_pod_disruption_budget_status(
         ::http::Method::GET,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -497,9 +497,9 @@ pub fn replace_policy_v1_namespaced_pod_disruption_budget(
         ::http::Method::PUT,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -552,9 +552,9 @@ pub fn replace_policy_v1_namespaced_pod_disruption_budget_status(
         ::http::Method::PUT,
         [
             "/apis/policy/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -609,9 +609,9 @@ pub fn watch_policy_v1_namespaced_pod_disruption_budget(
         ::http::Method::GET,
         [
             "/apis/policy/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -663,7 +663,7 @@ pub fn watch_policy_v1_namespaced_pod_disruption_budget_list(
         ::http::Method::GET,
         [
             "/apis/policy/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/poddisruptionbudgets",
         ]
             .concat(),

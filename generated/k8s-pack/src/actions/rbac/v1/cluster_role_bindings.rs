@@ -66,7 +66,7 @@ pub fn delete_rbac_authorization_v1_cluster_role_binding(
         ::http::Method::DELETE,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -239,7 +239,7 @@ pub fn patch_rbac_authorization_v1_cluster_role_binding(
         ::http::Method::PATCH,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -285,7 +285,7 @@ pub fn read_rbac_authorization_v1_cluster_role_binding(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -321,7 +321,7 @@ pub fn replace_rbac_authorization_v1_cluster_role_binding(
         ::http::Method::PUT,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -373,7 +373,7 @@ pub fn watch_rbac_authorization_v1_cluster_role_binding(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/watch/clusterrolebindings/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -62,7 +62,7 @@ pub fn delete_rbac_authorization_v1_cluster_role(
         ::http::Method::DELETE,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterroles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -231,7 +231,7 @@ pub fn patch_rbac_authorization_v1_cluster_role(
         ::http::Method::PATCH,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterroles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -277,7 +277,7 @@ pub fn read_rbac_authorization_v1_cluster_role(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterroles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -313,7 +313,7 @@ pub fn replace_rbac_authorization_v1_cluster_role(
         ::http::Method::PUT,
         [
             "/apis/rbac.authorization.k8s.io/v1/clusterroles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -363,7 +363,7 @@ pub fn watch_rbac_authorization_v1_cluster_role(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/watch/clusterroles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

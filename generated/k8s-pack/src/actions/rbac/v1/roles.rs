@@ -15,7 +15,7 @@ pub fn create_rbac_authorization_v1_namespaced_role(
         ::http::Method::POST,
         [
             "/apis/rbac.authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles",
         ]
             .concat(),
@@ -67,7 +67,7 @@ pub fn delete_rbac_authorization_v1_collection_namespaced_role(
         ::http::Method::DELETE,
         [
             "/apis/rbac.authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles",
         ]
             .concat(),
@@ -140,9 +140,9 @@ pub fn delete_rbac_authorization_v1_namespaced_role(
         ::http::Method::DELETE,
         [
             "/apis/rbac.authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -200,7 +200,7 @@ pub fn list_rbac_authorization_v1_namespaced_role(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles",
         ]
             .concat(),
@@ -300,9 +300,9 @@ pub fn patch_rbac_authorization_v1_namespaced_role(
         ::http::Method::PATCH,
         [
             "/apis/rbac.authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -350,9 +350,9 @@ pub fn read_rbac_authorization_v1_namespaced_role(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -393,9 +393,9 @@ pub fn replace_rbac_authorization_v1_namespaced_role(
         ::http::Method::PUT,
         [
             "/apis/rbac.authorization.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -447,9 +447,9 @@ pub fn watch_rbac_authorization_v1_namespaced_role(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -501,7 +501,7 @@ pub fn watch_rbac_authorization_v1_namespaced_role_list(
         ::http::Method::GET,
         [
             "/apis/rbac.authorization.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/roles",
         ]
             .concat(),

@@ -15,7 +15,7 @@ pub fn create_resource_v1_namespaced_resource_claim_template(
         ::http::Method::POST,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_resource_v1_collection_namespaced_resource_claim_template(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_resource_v1_namespaced_resource_claim_template(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -206,7 +206,7 @@ pub fn list_resource_v1_namespaced_resource_claim_template(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),
@@ -308,9 +308,9 @@ pub fn patch_resource_v1_namespaced_resource_claim_template(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -358,9 +358,9 @@ pub fn read_resource_v1_namespaced_resource_claim_template(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -401,9 +401,9 @@ pub fn replace_resource_v1_namespaced_resource_claim_template(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -457,9 +457,9 @@ pub fn watch_resource_v1_namespaced_resource_claim_template(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -511,7 +511,7 @@ pub fn watch_resource_v1_namespaced_resource_claim_template_list(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),

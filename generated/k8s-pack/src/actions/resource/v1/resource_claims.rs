@@ -15,7 +15,7 @@ pub fn create_resource_v1_namespaced_resource_claim(
         ::http::Method::POST,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_resource_v1_collection_namespaced_resource_claim(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),
@@ -142,9 +142,9 @@ pub fn delete_resource_v1_namespaced_resource_claim(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -202,7 +202,7 @@ pub fn list_resource_v1_namespaced_resource_claim(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),
@@ -302,9 +302,9 @@ pub fn patch_resource_v1_namespaced_resource_claim(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -358,9 +358,9 @@ pub fn patch_resource_v1_namespaced_resource_claim_status(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -409,9 +409,9 @@ pub fn read_resource_v1_namespaced_resource_claim(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -451,9 +451,9 @@ pub fn read_resource_v1_namespaced_resource_claim_status(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -495,9 +495,9 @@ pub fn replace_resource_v1_namespaced_resource_claim(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -550,9 +550,9 @@ pub fn replace_resource_v1_namespaced_resource_claim_status(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -607,9 +607,9 @@ pub fn watch_resource_v1_namespaced_resource_claim(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -661,7 +661,7 @@ pub fn watch_resource_v1_namespaced_resource_claim_list(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),

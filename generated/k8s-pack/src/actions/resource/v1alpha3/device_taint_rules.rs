@@ -129,7 +129,7 @@ pub fn delete_resource_v1alpha3_device_taint_rule(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1alpha3/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -237,7 +237,7 @@ pub fn patch_resource_v1alpha3_device_taint_rule(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1alpha3/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -289,7 +289,7 @@ pub fn patch_resource_v1alpha3_device_taint_rule_status(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1alpha3/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -336,7 +336,7 @@ pub fn read_resource_v1alpha3_device_taint_rule(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1alpha3/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -371,7 +371,7 @@ pub fn read_resource_v1alpha3_device_taint_rule_status(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1alpha3/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -408,7 +408,7 @@ pub fn replace_resource_v1alpha3_device_taint_rule(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1alpha3/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -459,7 +459,7 @@ pub fn replace_resource_v1alpha3_device_taint_rule_status(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1alpha3/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -512,7 +512,7 @@ pub fn watch_resource_v1alpha3_device_taint_rule(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1alpha3/watch/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

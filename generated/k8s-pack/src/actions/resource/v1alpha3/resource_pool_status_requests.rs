@@ -135,7 +135,7 @@ pub fn delete_resource_v1alpha3_resource_pool_status_request(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_resource_v1alpha3_resource_pool_status_request(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -301,7 +301,7 @@ pub fn patch_resource_v1alpha3_resource_pool_status_request_status(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -350,7 +350,7 @@ pub fn read_resource_v1alpha3_resource_pool_status_request(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -387,7 +387,7 @@ pub fn read_resource_v1alpha3_resource_pool_status_request_status(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -426,7 +426,7 @@ pub fn replace_resource_v1alpha3_resource_pool_status_request(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -479,7 +479,7 @@ pub fn replace_resource_v1alpha3_resource_pool_status_request_status(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -532,7 +532,7 @@ pub fn watch_resource_v1alpha3_resource_pool_status_request(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1alpha3/watch/resourcepoolstatusrequests/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -17,7 +17,7 @@ pub fn create_resource_v1beta1_namespaced_resource_claim_template(
         ::http::Method::POST,
         [
             "/apis/resource.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),
@@ -71,7 +71,7 @@ pub fn delete_resource_v1beta1_collection_namespaced_resource_claim_template(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),
@@ -146,9 +146,9 @@ pub fn delete_resource_v1beta1_namespaced_resource_claim_template(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -208,7 +208,7 @@ pub fn list_resource_v1beta1_namespaced_resource_claim_template(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),
@@ -314,9 +314,9 @@ pub fn patch_resource_v1beta1_namespaced_resource_claim_template(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -366,9 +366,9 @@ pub fn read_resource_v1beta1_namespaced_resource_claim_template(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -411,9 +411,9 @@ pub fn replace_resource_v1beta1_namespaced_resource_claim_template(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1beta1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -467,9 +467,9 @@ pub fn watch_resource_v1beta1_namespaced_resource_claim_template(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -521,7 +521,7 @@ pub fn watch_resource_v1beta1_namespaced_resource_claim_template_list(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaimtemplates",
         ]
             .concat(),

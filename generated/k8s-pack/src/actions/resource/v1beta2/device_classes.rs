@@ -127,7 +127,7 @@ pub fn delete_resource_v1beta2_device_class(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1beta2/deviceclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +233,7 @@ pub fn patch_resource_v1beta2_device_class(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1beta2/deviceclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -279,7 +279,7 @@ pub fn read_resource_v1beta2_device_class(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/deviceclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -315,7 +315,7 @@ pub fn replace_resource_v1beta2_device_class(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1beta2/deviceclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -367,7 +367,7 @@ pub fn watch_resource_v1beta2_device_class(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/watch/deviceclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

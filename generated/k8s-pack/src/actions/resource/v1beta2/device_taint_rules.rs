@@ -129,7 +129,7 @@ pub fn delete_resource_v1beta2_device_taint_rule(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1beta2/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -235,7 +235,7 @@ pub fn patch_resource_v1beta2_device_taint_rule(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1beta2/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -287,7 +287,7 @@ pub fn patch_resource_v1beta2_device_taint_rule_status(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1beta2/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -334,7 +334,7 @@ pub fn read_resource_v1beta2_device_taint_rule(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -369,7 +369,7 @@ pub fn read_resource_v1beta2_device_taint_rule_status(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -406,7 +406,7 @@ pub fn replace_resource_v1beta2_device_taint_rule(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1beta2/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -457,7 +457,7 @@ pub fn replace_resource_v1beta2_device_taint_rule_status(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1beta2/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -510,7 +510,7 @@ pub fn watch_resource_v1beta2_device_taint_rule(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/watch/devicetaintrules/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -15,7 +15,7 @@ pub fn create_resource_v1beta2_namespaced_resource_claim(
         ::http::Method::POST,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_resource_v1beta2_collection_namespaced_resource_claim(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_resource_v1beta2_namespaced_resource_claim(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -204,7 +204,7 @@ pub fn list_resource_v1beta2_namespaced_resource_claim(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),
@@ -304,9 +304,9 @@ pub fn patch_resource_v1beta2_namespaced_resource_claim(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -360,9 +360,9 @@ pub fn patch_resource_v1beta2_namespaced_resource_claim_status(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -411,9 +411,9 @@ pub fn read_resource_v1beta2_namespaced_resource_claim(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -453,9 +453,9 @@ pub fn read_resource_v1beta2_namespaced_resource_claim_status(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -497,9 +497,9 @@ pub fn replace_resource_v1beta2_namespaced_resource_claim(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -552,9 +552,9 @@ pub fn replace_resource_v1beta2_namespaced_resource_claim_status(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1beta2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -609,9 +609,9 @@ pub fn watch_resource_v1beta2_namespaced_resource_claim(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -663,7 +663,7 @@ pub fn watch_resource_v1beta2_namespaced_resource_claim_list(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/resourceclaims",
         ]
             .concat(),

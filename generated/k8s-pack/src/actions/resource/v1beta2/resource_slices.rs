@@ -129,7 +129,7 @@ pub fn delete_resource_v1beta2_resource_slice(
         ::http::Method::DELETE,
         [
             "/apis/resource.k8s.io/v1beta2/resourceslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -235,7 +235,7 @@ pub fn patch_resource_v1beta2_resource_slice(
         ::http::Method::PATCH,
         [
             "/apis/resource.k8s.io/v1beta2/resourceslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -281,7 +281,7 @@ pub fn read_resource_v1beta2_resource_slice(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/resourceslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -317,7 +317,7 @@ pub fn replace_resource_v1beta2_resource_slice(
         ::http::Method::PUT,
         [
             "/apis/resource.k8s.io/v1beta2/resourceslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -369,7 +369,7 @@ pub fn watch_resource_v1beta2_resource_slice(
         ::http::Method::GET,
         [
             "/apis/resource.k8s.io/v1beta2/watch/resourceslices/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -127,7 +127,7 @@ pub fn delete_scheduling_v1_priority_class(
         ::http::Method::DELETE,
         [
             "/apis/scheduling.k8s.io/v1/priorityclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +233,7 @@ pub fn patch_scheduling_v1_priority_class(
         ::http::Method::PATCH,
         [
             "/apis/scheduling.k8s.io/v1/priorityclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -279,7 +279,7 @@ pub fn read_scheduling_v1_priority_class(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1/priorityclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -315,7 +315,7 @@ pub fn replace_scheduling_v1_priority_class(
         ::http::Method::PUT,
         [
             "/apis/scheduling.k8s.io/v1/priorityclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -367,7 +367,7 @@ pub fn watch_scheduling_v1_priority_class(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1/watch/priorityclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

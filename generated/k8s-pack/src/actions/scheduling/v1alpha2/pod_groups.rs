@@ -15,7 +15,7 @@ pub fn create_scheduling_v1alpha2_namespaced_pod_group(
         ::http::Method::POST,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_scheduling_v1alpha2_collection_namespaced_pod_group(
         ::http::Method::DELETE,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups",
         ]
             .concat(),
@@ -142,9 +142,9 @@ pub fn delete_scheduling_v1alpha2_namespaced_pod_group(
         ::http::Method::DELETE,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -202,7 +202,7 @@ pub fn list_scheduling_v1alpha2_namespaced_pod_group(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups",
         ]
             .concat(),
@@ -302,9 +302,9 @@ pub fn patch_scheduling_v1alpha2_namespaced_pod_group(
         ::http::Method::PATCH,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -358,9 +358,9 @@ pub fn patch_scheduling_v1alpha2_namespaced_pod_group_status(
         ::http::Method::PATCH,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -409,9 +409,9 @@ pub fn read_scheduling_v1alpha2_namespaced_pod_group(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -451,9 +451,9 @@ pub fn read_scheduling_v1alpha2_namespaced_pod_group_status(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -495,9 +495,9 @@ pub fn replace_scheduling_v1alpha2_namespaced_pod_group(
         ::http::Method::PUT,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -550,9 +550,9 @@ pub fn replace_scheduling_v1alpha2_namespaced_pod_group_status(
         ::http::Method::PUT,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -607,9 +607,9 @@ pub fn watch_scheduling_v1alpha2_namespaced_pod_group(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -661,7 +661,7 @@ pub fn watch_scheduling_v1alpha2_namespaced_pod_group_list(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/podgroups",
         ]
             .concat(),

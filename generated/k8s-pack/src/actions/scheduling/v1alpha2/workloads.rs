@@ -15,7 +15,7 @@ pub fn create_scheduling_v1alpha2_namespaced_workload(
         ::http::Method::POST,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_scheduling_v1alpha2_collection_namespaced_workload(
         ::http::Method::DELETE,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads",
         ]
             .concat(),
@@ -142,9 +142,9 @@ pub fn delete_scheduling_v1alpha2_namespaced_workload(
         ::http::Method::DELETE,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -202,7 +202,7 @@ pub fn list_scheduling_v1alpha2_namespaced_workload(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads",
         ]
             .concat(),
@@ -302,9 +302,9 @@ pub fn patch_scheduling_v1alpha2_namespaced_workload(
         ::http::Method::PATCH,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -352,9 +352,9 @@ pub fn read_scheduling_v1alpha2_namespaced_workload(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -395,9 +395,9 @@ pub fn replace_scheduling_v1alpha2_namespaced_workload(
         ::http::Method::PUT,
         [
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -451,9 +451,9 @@ pub fn watch_scheduling_v1alpha2_namespaced_workload(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -505,7 +505,7 @@ pub fn watch_scheduling_v1alpha2_namespaced_workload_list(
         ::http::Method::GET,
         [
             "/apis/scheduling.k8s.io/v1alpha2/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/workloads",
         ]
             .concat(),

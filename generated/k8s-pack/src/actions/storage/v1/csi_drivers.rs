@@ -60,7 +60,10 @@ pub fn delete_storage_v1_csi_driver(
 > {
     crate::runtime::request::build(
         ::http::Method::DELETE,
-        ["/apis/storage.k8s.io/v1/csidrivers/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/storage.k8s.io/v1/csidrivers/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         match body {
@@ -226,7 +229,10 @@ pub fn patch_storage_v1_csi_driver(
     )?;
     crate::runtime::request::build(
         ::http::Method::PATCH,
-        ["/apis/storage.k8s.io/v1/csidrivers/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/storage.k8s.io/v1/csidrivers/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::Patch(body),
@@ -269,7 +275,10 @@ pub fn read_storage_v1_csi_driver(
 > {
     crate::runtime::request::build(
         ::http::Method::GET,
-        ["/apis/storage.k8s.io/v1/csidrivers/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/storage.k8s.io/v1/csidrivers/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::<()>::None,
@@ -302,7 +311,10 @@ pub fn replace_storage_v1_csi_driver(
 > {
     crate::runtime::request::build(
         ::http::Method::PUT,
-        ["/apis/storage.k8s.io/v1/csidrivers/", &crate::runtime::request::segment(name)]
+        [
+            "/apis/storage.k8s.io/v1/csidrivers/",
+            &crate::runtime::request::segment("name", name)?,
+        ]
             .concat(),
         query,
         crate::runtime::request::Body::Json(body),
@@ -351,7 +363,7 @@ pub fn watch_storage_v1_csi_driver(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/watch/csidrivers/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -15,7 +15,7 @@ pub fn create_storage_v1_namespaced_csi_storage_capacity(
         ::http::Method::POST,
         [
             "/apis/storage.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities",
         ]
             .concat(),
@@ -69,7 +69,7 @@ pub fn delete_storage_v1_collection_namespaced_csi_storage_capacity(
         ::http::Method::DELETE,
         [
             "/apis/storage.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities",
         ]
             .concat(),
@@ -144,9 +144,9 @@ pub fn delete_storage_v1_namespaced_csi_storage_capacity(
         ::http::Method::DELETE,
         [
             "/apis/storage.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn list_storage_v1_namespaced_csi_storage_capacity(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities",
         ]
             .concat(),
@@ -304,9 +304,9 @@ pub fn patch_storage_v1_namespaced_csi_storage_capacity(
         ::http::Method::PATCH,
         [
             "/apis/storage.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -354,9 +354,9 @@ pub fn read_storage_v1_namespaced_csi_storage_capacity(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -397,9 +397,9 @@ pub fn replace_storage_v1_namespaced_csi_storage_capacity(
         ::http::Method::PUT,
         [
             "/apis/storage.k8s.io/v1/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -500,9 +500,9 @@ pub fn watch_storage_v1_namespaced_csi_storage_capacity(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -554,7 +554,7 @@ pub fn watch_storage_v1_namespaced_csi_storage_capacity_list(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/watch/namespaces/",
-            &crate::runtime::request::segment(namespace),
+            &crate::runtime::request::segment("namespace", namespace)?,
             "/csistoragecapacities",
         ]
             .concat(),

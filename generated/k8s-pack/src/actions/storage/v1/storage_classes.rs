@@ -127,7 +127,7 @@ pub fn delete_storage_v1_storage_class(
         ::http::Method::DELETE,
         [
             "/apis/storage.k8s.io/v1/storageclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +233,7 @@ pub fn patch_storage_v1_storage_class(
         ::http::Method::PATCH,
         [
             "/apis/storage.k8s.io/v1/storageclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -279,7 +279,7 @@ pub fn read_storage_v1_storage_class(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/storageclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -315,7 +315,7 @@ pub fn replace_storage_v1_storage_class(
         ::http::Method::PUT,
         [
             "/apis/storage.k8s.io/v1/storageclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -367,7 +367,7 @@ pub fn watch_storage_v1_storage_class(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/watch/storageclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -127,7 +127,7 @@ pub fn delete_storage_v1_volume_attachment(
         ::http::Method::DELETE,
         [
             "/apis/storage.k8s.io/v1/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -233,7 +233,7 @@ pub fn patch_storage_v1_volume_attachment(
         ::http::Method::PATCH,
         [
             "/apis/storage.k8s.io/v1/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -285,7 +285,7 @@ pub fn patch_storage_v1_volume_attachment_status(
         ::http::Method::PATCH,
         [
             "/apis/storage.k8s.io/v1/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -332,7 +332,7 @@ pub fn read_storage_v1_volume_attachment(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -367,7 +367,7 @@ pub fn read_storage_v1_volume_attachment_status(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -404,7 +404,7 @@ pub fn replace_storage_v1_volume_attachment(
         ::http::Method::PUT,
         [
             "/apis/storage.k8s.io/v1/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -455,7 +455,7 @@ pub fn replace_storage_v1_volume_attachment_status(
         ::http::Method::PUT,
         [
             "/apis/storage.k8s.io/v1/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -508,7 +508,7 @@ pub fn watch_storage_v1_volume_attachment(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/watch/volumeattachments/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

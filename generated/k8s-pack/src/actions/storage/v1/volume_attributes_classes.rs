@@ -129,7 +129,7 @@ pub fn delete_storage_v1_volume_attributes_class(
         ::http::Method::DELETE,
         [
             "/apis/storage.k8s.io/v1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -235,7 +235,7 @@ pub fn patch_storage_v1_volume_attributes_class(
         ::http::Method::PATCH,
         [
             "/apis/storage.k8s.io/v1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -281,7 +281,7 @@ pub fn read_storage_v1_volume_attributes_class(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -317,7 +317,7 @@ pub fn replace_storage_v1_volume_attributes_class(
         ::http::Method::PUT,
         [
             "/apis/storage.k8s.io/v1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -369,7 +369,7 @@ pub fn watch_storage_v1_volume_attributes_class(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1/watch/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

@@ -135,7 +135,7 @@ pub fn delete_storage_v1beta1_volume_attributes_class(
         ::http::Method::DELETE,
         [
             "/apis/storage.k8s.io/v1beta1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_storage_v1beta1_volume_attributes_class(
         ::http::Method::PATCH,
         [
             "/apis/storage.k8s.io/v1beta1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -295,7 +295,7 @@ pub fn read_storage_v1beta1_volume_attributes_class(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1beta1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -333,7 +333,7 @@ pub fn replace_storage_v1beta1_volume_attributes_class(
         ::http::Method::PUT,
         [
             "/apis/storage.k8s.io/v1beta1/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -385,7 +385,7 @@ pub fn watch_storage_v1beta1_volume_attributes_class(
         ::http::Method::GET,
         [
             "/apis/storage.k8s.io/v1beta1/watch/volumeattributesclasses/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,

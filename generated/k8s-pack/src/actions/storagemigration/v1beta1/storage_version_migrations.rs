@@ -135,7 +135,7 @@ pub fn delete_storagemigration_v1beta1_storage_version_migration(
         ::http::Method::DELETE,
         [
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -247,7 +247,7 @@ pub fn patch_storagemigration_v1beta1_storage_version_migration(
         ::http::Method::PATCH,
         [
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -301,7 +301,7 @@ pub fn patch_storagemigration_v1beta1_storage_version_migration_status(
         ::http::Method::PATCH,
         [
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -350,7 +350,7 @@ pub fn read_storagemigration_v1beta1_storage_version_migration(
         ::http::Method::GET,
         [
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -387,7 +387,7 @@ pub fn read_storagemigration_v1beta1_storage_version_migration_status(
         ::http::Method::GET,
         [
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -426,7 +426,7 @@ pub fn replace_storagemigration_v1beta1_storage_version_migration(
         ::http::Method::PUT,
         [
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
@@ -479,7 +479,7 @@ pub fn replace_storagemigration_v1beta1_storage_version_migration_status(
         ::http::Method::PUT,
         [
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
             "/status",
         ]
             .concat(),
@@ -532,7 +532,7 @@ pub fn watch_storagemigration_v1beta1_storage_version_migration(
         ::http::Method::GET,
         [
             "/apis/storagemigration.k8s.io/v1beta1/watch/storageversionmigrations/",
-            &crate::runtime::request::segment(name),
+            &crate::runtime::request::segment("name", name)?,
         ]
             .concat(),
         query,
