@@ -230,6 +230,33 @@ fn openapi3_structure_errors_name_the_node() {
     fx.expect_error(&[&path], &[&format!("error: {} at /paths/~1x/get: invalid OpenAPI 3.0 document", display(&path))]);
 }
 
+/// Huge values are quoted cut, with their size: a 5 MB `type`, a 1 MB property name (in the
+/// pointer) and a 1 MB string where OpenAPI 3.0 wants an object each give a short message.
+#[test]
+fn huge_values_are_cut_in_messages() {
+    let fx = Fixture::new();
+    let huge = "x".repeat(5_000_000);
+    let ty = fx.write(
+        "type.json",
+        format!(r#"{{"swagger": "2.0", "definitions": {{"io.example.v1.Foo": {{"type": "{huge}"}}}}}}"#),
+    );
+    let stderr = fx.expect_error(&[&ty], &[&format!("{}\"... (5000000 bytes)", "x".repeat(80))]);
+    assert!(stderr.len() < 1000, "{} bytes", stderr.len());
+    let name = "n".repeat(1_000_000);
+    let property = fx.write(
+        "property.json",
+        format!(r#"{{"swagger": "2.0", "definitions": {{"io.example.v1.Foo": {{"type": "object", "properties": {{"{name}": {{"type": "strange"}}}}}}}}}}"#),
+    );
+    let stderr = fx.expect_error(&[&property], &[&format!("/properties/{}... (1000000 bytes)/type", "n".repeat(80))]);
+    assert!(stderr.len() < 1000, "{} bytes", stderr.len());
+    let v3 = fx.write(
+        "v3.json",
+        format!(r#"{{{V3_HEAD}, "components": {{"schemas": {{"io.example.v1.Foo": "{}"}}}}}}"#, "s".repeat(1_000_000)),
+    );
+    let stderr = fx.expect_error(&[&v3], &[&format!("{}\"... (1000000 bytes)", "s".repeat(80))]);
+    assert!(stderr.len() < 1000, "{} bytes", stderr.len());
+}
+
 #[test]
 fn dangling_ref_in_swagger2_names_the_node_and_the_ref() {
     let fx = Fixture::new();
@@ -912,13 +939,14 @@ fn package_metadata_options_reach_the_manifest() {
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    for line in [
-        "name = \"acme-k8s\"",
-        "license = \"MIT OR Apache-2.0\"",
-        "repository = \"https://git.example.com/acme/k8s\"",
-        "description = \"Acme's \\\"cluster\\\" API\"",
-        "documentation = \"https://docs.rs/acme-k8s\"",
+    let manifest: toml_edit::DocumentMut = toml.parse().unwrap();
+    for (key, value) in [
+        ("name", "acme-k8s"),
+        ("license", "MIT OR Apache-2.0"),
+        ("repository", "https://git.example.com/acme/k8s"),
+        ("description", "Acme's \"cluster\" API"),
+        ("documentation", "https://docs.rs/acme-k8s"),
     ] {
-        assert!(toml.lines().any(|l| l == line), "{line} missing:\n{toml}");
+        assert_eq!(manifest["package"][key].as_str(), Some(value), "{key}:\n{toml}");
     }
 }

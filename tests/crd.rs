@@ -202,7 +202,8 @@ fn expect_error(file_name: &str, text: &str, fragments: &[&str]) {
     assert_eq!(entries, vec![std::ffi::OsString::from("marker")], "the output was touched");
 }
 
-const HEAD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: x\n";
+const HEAD: &str =
+    "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: foos.example.com\n";
 
 fn with_versions(versions: &str) -> String {
     format!(
@@ -266,7 +267,7 @@ fn bad_crds_name_the_file_and_the_place() {
     expect_error(
         "multi.yaml",
         &format!("{good}\n---\n{HEAD}spec:\n  group: nodot\n  scope: Cluster\n  names: {{kind: Foo, plural: foos}}\n  versions: []\n"),
-        &["FILE (document 2) at /spec/group: invalid CustomResourceDefinition: \"nodot\" is not a DNS subdomain"],
+        &["FILE (document 2) at /spec/group: invalid CustomResourceDefinition: \"nodot\" must have a dot"],
     );
     // An item of a List by its index.
     expect_error(
@@ -279,4 +280,100 @@ fn bad_crds_name_the_file_and_the_place() {
         "# nothing\n",
         &["FILE at /: invalid CustomResourceDefinition: the file holds no CustomResourceDefinition"],
     );
+}
+
+/// The names rules of the API server (apiextensions' validation), each broken by one file of
+/// specs/adversarial/crds, refused at the offending field.
+#[test]
+fn crds_a_cluster_would_refuse_are_refused_at_the_field() {
+    let cases = [
+        ("list-kind-is-kind", "/spec/names/listKind", "\"Widget\" must differ from the kind"),
+        ("list-kind-not-an-identifier", "/spec/names/listKind", "\"Widget List\" may have mixed case, but otherwise"),
+        (
+            "name-is-not-plural-dot-group",
+            "/metadata/name",
+            "\"widget.example.com\" must be spec.names.plural + \".\" + spec.group: \"widgets.example.com\"",
+        ),
+        ("plural-uppercase", "/spec/names/plural", "\"Widgets\" must consist of lowercase letters"),
+        ("singular-not-a-label", "/spec/names/singular", "\"Widget!\" must consist of lowercase letters"),
+        ("short-name-not-a-label", "/spec/names/shortNames/0", "\"w w\" must consist of lowercase letters"),
+        ("group-uppercase", "/spec/group", "\"Example.com\" must consist of lowercase letters, digits, '-' and '.'"),
+    ];
+    for (file, pointer, message) in cases {
+        let text = fs::read_to_string(repo().join(format!("specs/adversarial/crds/{file}.yaml"))).unwrap();
+        expect_error(
+            &format!("{file}.yaml"),
+            &text,
+            &[&format!("error: FILE at {pointer}: invalid CustomResourceDefinition: {message}")],
+        );
+    }
+    let kind = |kind: &str| {
+        format!("{HEAD}spec:\n  group: example.com\n  scope: Cluster\n  names: {{kind: {kind}, plural: foos}}\n  versions: []\n")
+    };
+    expect_error(
+        "dash.yaml",
+        &kind("My-Foo"),
+        &["FILE at /spec/names/kind: invalid CustomResourceDefinition: \"My-Foo\" must be letters and digits only"],
+    );
+    expect_error("digit.yaml", &kind("'2Foo'"), &["FILE at /spec/names/kind: invalid CustomResourceDefinition: \"2Foo\" may have mixed case, but otherwise must start with a lowercase letter"]);
+    expect_error(
+        "long.yaml",
+        &kind(&"F".repeat(5000)),
+        &["\"FFFFFFFFFF", "... (5000 bytes) may have mixed case, but otherwise must be at most 63 characters"],
+    );
+}
+
+/// Groups that spell alike in operationIds (`my-app.io`, `my.app.io`) are both legal in one
+/// cluster: the group sorting first keeps Kubernetes' spelling, the other is numbered, whatever
+/// the order of the files. (tests/other_specs.rs compiles both files' crates.)
+#[test]
+fn groups_spelled_alike_get_distinct_operation_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = repo().join("specs/adversarial/crds/same-kind-dashed-and-dotted-groups.yaml");
+    let ids = |file: &Path| {
+        let out = tmp.path().join(file.file_stem().unwrap());
+        let r = run(tmp.path(), &["generate", "--crd", s(file), "--groups", "my-app.io,my.app.io", "--out", s(&out)]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let mut ids = Vec::new();
+        for module in ["my_app_io", "my_app_io_2"] {
+            let text = fs::read_to_string(out.join(format!("src/actions/{module}/v1/widgets.rs"))).unwrap();
+            ids.extend(text.split('"').filter(|w| w.starts_with("listMyAppIo")).map(str::to_string));
+        }
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let forward = ids(&file);
+    assert_eq!(
+        forward,
+        [
+            "listMyAppIo2V1NamespacedWidget",
+            "listMyAppIo2V1WidgetForAllNamespaces",
+            "listMyAppIoV1NamespacedWidget",
+            "listMyAppIoV1WidgetForAllNamespaces"
+        ]
+    );
+    // The same names with the documents in the other order.
+    let text = fs::read_to_string(&file).unwrap();
+    let mut docs: Vec<&str> = text.split("\n---\n").collect();
+    docs.reverse();
+    let reversed = tmp.path().join("reversed.yaml");
+    fs::write(&reversed, docs.join("\n---\n")).unwrap();
+    assert_eq!(ids(&reversed), forward);
+}
+
+/// Deeply nested flow-style YAML fails fast with its place, instead of a parse whose cost grows
+/// with the square of the depth.
+#[test]
+fn deep_flow_yaml_fails_fast() {
+    let depth = 40_000;
+    let text = format!("{HEAD}spec: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let started = std::time::Instant::now();
+    expect_error(
+        "deep.yaml",
+        &text,
+        &["error: FILE: invalid YAML at line 5, column 135: flow collections nested deeper than 128 levels"],
+    );
+    // Not a timing threshold: a record in the test's output of how fast "fast" was.
+    eprintln!("40k-level YAML refused in {:?}", started.elapsed());
 }

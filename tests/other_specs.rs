@@ -92,6 +92,31 @@ fn other_versions_and_mapping_specs_compile_cleanly() {
         Options { selection: resources, ..Options::default() },
     );
     small.push("subset-mission".to_string());
+    // Adversarial inputs (specs/adversarial, each case described in specs/README.md): names,
+    // operations and resources that were once accepted and then did not compile; CRDs of groups
+    // spelled alike in operationIds and modules; a kind starting with a lowercase letter.
+    for name in ["names", "operations", "resources"] {
+        let member = format!("adversarial-{name}");
+        emit_into(ws, &member, &[repo_root().join(format!("specs/adversarial/{name}.json"))]);
+        small.push(member);
+    }
+    for (file, groups) in [
+        ("same-kind-dashed-and-dotted-groups", "my-app.io,my.app.io"),
+        ("other-kinds-dashed-and-dotted-groups", "my-app.io,my.app.io"),
+        ("kind-lowercase-start", "example.com"),
+    ] {
+        let path = repo_root().join(format!("specs/adversarial/crds/{file}.yaml"));
+        let crd = k8s_packgen::load::Document::read(&path).unwrap();
+        let selection = Selection { groups: groups.split(',').map(str::to_string).collect(), ..Selection::default() };
+        let member = format!("adversarial-crd-{file}");
+        emit_with(
+            ws,
+            &member,
+            std::slice::from_ref(&newest),
+            Options { crds: vec![crd], selection, ..Options::default() },
+        );
+        small.push(member);
+    }
     members.extend(small.iter().cloned());
 
     let quoted: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();

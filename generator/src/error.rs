@@ -1,5 +1,6 @@
 //! Errors of the generator. Each says what is wrong and where (file and JSON pointer).
 
+use crate::load::extensions::quoted;
 use crate::load::model::Origin;
 use std::path::PathBuf;
 
@@ -17,19 +18,19 @@ pub enum Error {
     #[error("{origin}: invalid OpenAPI 3.0 document: {message}")]
     InvalidOpenApi { origin: Origin, message: String },
 
-    #[error("{origin}: dangling $ref {reference:?}: no such definition")]
+    #[error("{origin}: dangling $ref {}: no such definition", quoted(.reference))]
     DanglingRef { origin: Origin, reference: String },
 
     #[error("{origin}: unsupported schema: {message}")]
     Unsupported { origin: Origin, message: String },
 
-    #[error("{origin}: definition {name:?} differs between documents in a way that cannot be merged: {message}")]
+    #[error("{origin}: definition {} differs between documents in a way that cannot be merged: {message}", quoted(.name))]
     Conflict { origin: Origin, name: String, message: String },
 
     #[error("{path}: the directory holds no .json spec documents")]
     EmptyDirectory { path: PathBuf },
 
-    #[error("{origin}: definition {name:?} is an alias of itself (through {cycle})")]
+    #[error("{origin}: definition {} is an alias of itself (through {})", quoted(.name), quoted(.cycle))]
     AliasCycle { origin: Origin, name: String, cycle: String },
 
     #[error("no spec given and the default {path} was not found; pass --spec PATH")]

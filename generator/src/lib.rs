@@ -115,7 +115,27 @@ pub fn build_api(docs: &[Document]) -> Result<ir::Api> {
 
 /// [`build_api`] with the CRDs and the selection of `options`.
 pub fn build_api_with(docs: &[Document], options: &Options) -> Result<ir::Api> {
-    build_api_timed(docs, options, &mut progress::Progress::hidden())
+    on_own_stack(|| build_api_timed(docs, options, &mut progress::Progress::hidden()))
+}
+
+/// The stack the pipeline runs on: loading, the IR and emission recurse once per level of a
+/// schema, and the deepest document the JSON parser accepts (128 levels) needs more than the
+/// 2 MiB a test or worker thread has in a debug build. Only the pages used are ever committed.
+const STACK_SIZE: usize = 256 << 20;
+
+/// Runs `f` on a thread with a stack of [`STACK_SIZE`], whatever the caller's thread; where no
+/// thread can be started, on the caller's. A panic inside stays a panic.
+fn on_own_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let f = std::sync::Mutex::new(Some(f));
+    let take = || f.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let spawned = std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new().stack_size(STACK_SIZE).spawn_scoped(scope, || take().map(|f| f()));
+        handle.ok().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    match spawned.flatten() {
+        Some(result) => result,
+        None => take().map(|f| f()).expect("the pipeline ran on neither thread"),
+    }
 }
 
 fn build_api_timed(docs: &[Document], options: &Options, progress: &mut progress::Progress) -> Result<ir::Api> {
@@ -142,6 +162,10 @@ pub fn generate(docs: &[Document], options: &Options) -> Result<Output> {
 
 /// [`generate`], reporting its phases to `progress`.
 pub fn generate_with(docs: &[Document], options: &Options, progress: &mut progress::Progress) -> Result<Output> {
+    on_own_stack(|| generate_here(docs, options, progress))
+}
+
+fn generate_here(docs: &[Document], options: &Options, progress: &mut progress::Progress) -> Result<Output> {
     package::check_name(&options.crate_name)?;
     package::check_version(&options.crate_version)?;
     let api = build_api_timed(docs, options, progress)?;
@@ -171,6 +195,15 @@ pub fn generate_st2_pack(docs: &[Document], options: &Options, pack_name: &str) 
 
 /// [`generate_st2_pack`], reporting its phases to `progress`.
 pub fn generate_st2_pack_with(
+    docs: &[Document],
+    options: &Options,
+    pack_name: &str,
+    progress: &mut progress::Progress,
+) -> Result<Output> {
+    on_own_stack(|| st2_pack_here(docs, options, pack_name, progress))
+}
+
+fn st2_pack_here(
     docs: &[Document],
     options: &Options,
     pack_name: &str,

@@ -7,6 +7,7 @@ use crate::ir::features::Features;
 use crate::ir::Api;
 use quote::quote;
 use std::collections::BTreeMap;
+use toml_edit::{value, Array, DocumentMut};
 
 /// Runtime files, copied as they are: (path in the emitted crate, text).
 const RUNTIME: &[(&str, &str)] = &[
@@ -58,15 +59,13 @@ pub fn emit(api: &Api, info: &CrateInfo, features: &Features, files: &mut BTreeM
             .replace("{{spec_names}}", &info.spec_names.join(", "))
             .replace("{{type_count}}", &api.types.len().to_string())
             .replace("{{resource_count}}", &api.resources.len().to_string())
-            .replace("{{api_features}}", &api_features(features))
-            .replace("{{package_metadata}}", &package_metadata(info))
     };
     let crate_ident = info.name.replace('-', "_");
     files.insert(
         "src/bin/k8s-pack.rs".to_string(),
         FileContent::Text { text: CLI.replace("{{crate_ident}}", &crate_ident), comment: Some("//") },
     );
-    files.insert("Cargo.toml".to_string(), FileContent::Text { text: fill(CARGO_TOML), comment: Some("#") });
+    files.insert("Cargo.toml".to_string(), FileContent::Text { text: cargo_toml(info, features), comment: Some("#") });
     files.insert("README.md".to_string(), FileContent::Text { text: fill(README), comment: None });
 
     let tree = module_tree(api);
@@ -98,46 +97,99 @@ pub fn emit(api: &Api, info: &CrateInfo, features: &Features, files: &mut BTreeM
     files.insert("src/lib.rs".to_string(), FileContent::Rust(lib));
 }
 
-/// The `[features]` lines of the group-versions: `all-apis`, then one per group-version with
-/// the group-versions it enables.
-fn api_features(features: &Features) -> String {
-    let list = |names: &mut dyn Iterator<Item = &String>| names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>();
-    let all = list(&mut features.enables.keys());
-    let mut text = match all.is_empty() {
-        true => "all-apis = []\n".to_string(),
-        false => format!("all-apis = [\n    {},\n]\n", all.join(",\n    ")),
-    };
-    for (name, enables) in &features.enables {
-        text.push_str(&format!("{name} = [{}]\n", list(&mut enables.iter()).join(", ")));
-    }
-    text
-}
-
-/// `description`, `license` and the links, as TOML lines.
-fn package_metadata(info: &CrateInfo) -> String {
+/// `Cargo.toml`: the template with the crate's names and the group-version features set
+/// through a TOML library, so no name, description or link can add keys of its own.
+fn cargo_toml(info: &CrateInfo, features: &Features) -> String {
+    let mut doc: DocumentMut = CARGO_TOML.parse().expect("templates/Cargo.toml.in is TOML (unit-tested)");
     let p = &info.package;
     let docs = p.documentation.clone().unwrap_or_else(|| format!("https://docs.rs/{}", info.name));
-    let mut lines = vec![
-        format!("description = {}", toml_string(&p.description)),
-        format!("license = {}", toml_string(&p.license)),
-        format!("documentation = {}", toml_string(&docs)),
-    ];
-    lines.extend(p.repository.iter().map(|r| format!("repository = {}", toml_string(r))));
-    lines.extend(p.homepage.iter().map(|h| format!("homepage = {}", toml_string(h))));
-    lines.join("\n")
-}
-
-/// A TOML basic string.
-fn toml_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
+    let package = &mut doc["package"];
+    package["name"] = value(info.name.as_str());
+    package["version"] = value(info.version.as_str());
+    package["description"] = value(p.description.as_str());
+    package["license"] = value(p.license.as_str());
+    package["documentation"] = value(docs);
+    if let Some(table) = package.as_table_mut() {
+        // The comment about the defaults is for readers of the template only.
+        if let Some(mut key) = table.key_mut("name") {
+            key.leaf_decor_mut().set_prefix("");
+        }
+        for (key, link) in [("repository", &p.repository), ("homepage", &p.homepage)] {
+            if let Some(link) = link {
+                table.insert(key, value(link.as_str()));
+            }
         }
     }
-    out.push('"');
-    out
+    if let Some(table) = doc["features"].as_table_mut() {
+        let mut all: Array = features.enables.keys().map(String::as_str).collect();
+        if !all.is_empty() {
+            for name in all.iter_mut() {
+                name.decor_mut().set_prefix("\n    ");
+            }
+            all.set_trailing("\n");
+            all.set_trailing_comma(true);
+        }
+        table.insert("all-apis", value(all));
+        if let Some(mut key) = table.key_mut("all-apis") {
+            key.leaf_decor_mut().set_prefix(
+                "\n# One feature per API group-version: its models, actions and sensors, and the group-versions\n\
+                 # its types refer to. `all-apis` enables them all; models shared by all (`meta/v1`) are always in.\n",
+            );
+        }
+        for (name, enables) in &features.enables {
+            table.insert(name, value(enables.iter().map(String::as_str).collect::<Array>()));
+        }
+    }
+    doc.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::Package;
+
+    fn info(package: Package) -> CrateInfo {
+        CrateInfo {
+            name: "my-pack".to_string(),
+            version: "1.2.3-rc.1".to_string(),
+            generator_version: "0".to_string(),
+            spec_hash: "0".to_string(),
+            spec_names: Vec::new(),
+            package,
+        }
+    }
+
+    fn features() -> Features {
+        let mut features = Features::default();
+        features.enables.insert("apps-v1".to_string(), ["core-v1".to_string()].into());
+        features.enables.insert("core-v1".to_string(), Default::default());
+        features
+    }
+
+    /// Whatever a description or link holds, it stays one value: no key, table or line of its own.
+    #[test]
+    fn values_cannot_add_keys() {
+        let evil = "x\"\nbuild = \"evil.rs\"\n[lib]\npath = \"evil.rs\"\n#";
+        let package = Package {
+            description: evil.to_string(),
+            license: evil.to_string(),
+            repository: Some(evil.to_string()),
+            homepage: Some("https://example.com/'''".to_string()),
+            documentation: None,
+        };
+        let text = cargo_toml(&info(package), &features());
+        let doc: DocumentMut = text.parse().unwrap();
+        let package = doc["package"].as_table().unwrap();
+        assert_eq!(package["name"].as_str(), Some("my-pack"));
+        assert_eq!(package["version"].as_str(), Some("1.2.3-rc.1"));
+        assert_eq!(package["description"].as_str(), Some(evil));
+        assert_eq!(package["repository"].as_str(), Some(evil));
+        assert_eq!(package["homepage"].as_str(), Some("https://example.com/'''"));
+        assert_eq!(package["documentation"].as_str(), Some("https://docs.rs/my-pack"));
+        assert!(package.get("build").is_none() && doc.get("lib").is_none(), "{text}");
+        let apps: Vec<_> = doc["features"]["apps-v1"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+        assert_eq!(apps, ["core-v1"]);
+        assert!(text.contains("all-apis = [\n    \"apps-v1\",\n    \"core-v1\",\n]\n"), "{text}");
+        assert!(!text.contains("set by\n"), "the template's own comment is left out: {text}");
+    }
 }

@@ -5,6 +5,7 @@ use super::names::{dedupe_in, snake_ident, Scope};
 use super::types::operation_type;
 use super::*;
 use crate::error::{Error, Result};
+use crate::load::extensions::quoted;
 use crate::load::model::{self, Spec};
 use std::collections::BTreeMap;
 
@@ -15,7 +16,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
         if let Some(first) = seen.insert(op.id.as_str(), &op.origin) {
             return Err(Error::Unsupported {
                 origin: op.origin.clone(),
-                message: format!("operationId {:?} is used twice (first at {first})", op.id),
+                message: format!("operationId {} is used twice (first at {first})", quoted(&op.id)),
             });
         }
         let path = ResourcePath::parse(&op.path).ok();

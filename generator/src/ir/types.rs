@@ -5,6 +5,7 @@ use super::names::{dedupe, dedupe_in, definition_path, snake_ident, type_ident, 
 use super::special::{scalar, special_definition, Special};
 use super::*;
 use crate::error::{Error, Result};
+use crate::load::extensions::quoted;
 use crate::load::model::{Schema, SchemaKind, Spec};
 use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,7 +47,7 @@ impl Builder<'_> {
         if name.split('.').any(str::is_empty) {
             return Err(Error::Unsupported {
                 origin: schema.origin.clone(),
-                message: format!("definition name {name:?} has an empty segment"),
+                message: format!("definition name {} has an empty segment", quoted(name)),
             });
         }
         let (module, type_name) = definition_path(name);

@@ -77,10 +77,59 @@ pub fn quoted(text: &str) -> String {
     }
 }
 
+/// A message from a parser (serde's `invalid type: string "..."`) with each quoted input cut
+/// to 80 characters, as [`quoted`] cuts it; short quotes stay as they are.
+pub fn cut_quotes(message: &str) -> String {
+    const MAX: usize = 80;
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find('"') {
+        out.push_str(&rest[..=open]);
+        let body = &rest[open + 1..];
+        // The closing quote: the first one not escaped by a backslash (else the end).
+        let mut close = body.len();
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    close = i;
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let quote = &body[..close];
+        match quote.char_indices().nth(MAX) {
+            Some((cut, _)) => out.push_str(&format!("{}\"... ({} bytes)", &quote[..cut], quote.len())),
+            None => {
+                out.push_str(quote);
+                out.push_str(if close < body.len() { "\"" } else { "" });
+            }
+        }
+        rest = body.get(close + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn long_quotes_in_parser_messages_are_cut() {
+        let short = r#"invalid type: string "a\"b", expected a map"#;
+        assert_eq!(cut_quotes(short), short);
+        let long = format!("invalid type: string \"{}\", expected a map", "x".repeat(10_000));
+        assert_eq!(
+            cut_quotes(&long),
+            format!("invalid type: string \"{}\"... (10000 bytes), expected a map", "x".repeat(80))
+        );
+        assert_eq!(cut_quotes("unclosed \"abc"), "unclosed \"abc");
+        assert_eq!(cut_quotes("no quotes"), "no quotes");
+    }
 
     #[test]
     fn actions_are_parsed_or_named_in_the_error() {

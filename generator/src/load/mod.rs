@@ -128,11 +128,13 @@ fn load_one(doc: &Document) -> Result<Spec> {
 }
 
 /// serde_json appends " at line L column C"; the error already says where.
+/// A parser's message without its trailing position (the error carries it) and with long quoted
+/// input cut.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
+    extensions::cut_quotes(match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    })
 }
 
 /// The order operations of one path are listed in.

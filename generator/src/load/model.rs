@@ -26,10 +26,22 @@ impl Origin {
     }
 }
 
+/// Pointer segments longer than this are cut in messages (a 1 MB property name stays a name).
+const MAX_SEGMENT: usize = 80;
+
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
-        write!(f, "{} at {}", self.file, pointer)
+        if self.pointer.is_empty() {
+            return write!(f, "{} at /", self.file);
+        }
+        write!(f, "{} at ", self.file)?;
+        for segment in self.pointer.strip_prefix('/').unwrap_or(&self.pointer).split('/') {
+            match segment.char_indices().nth(MAX_SEGMENT) {
+                Some((cut, _)) => write!(f, "/{}... ({} bytes)", &segment[..cut], segment.len())?,
+                None => write!(f, "/{segment}")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -201,4 +213,18 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Media types it may answer with (v2 `produces`, v3 content keys of the responses).
     pub produces: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Origin;
+
+    #[test]
+    fn long_pointer_segments_are_cut_in_messages() {
+        assert_eq!(Origin::new("s.json", "").to_string(), "s.json at /");
+        assert_eq!(Origin::new("s.json", "/paths/~1api~1v1/get").to_string(), "s.json at /paths/~1api~1v1/get");
+        let long = format!("/definitions/{}/type", "x".repeat(100_000));
+        let text = Origin::new("s.json", long).to_string();
+        assert_eq!(text, format!("s.json at /definitions/{}... (100000 bytes)/type", "x".repeat(80)));
+    }
 }

@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
-use super::extensions::{self, ACTION, GVK};
+use super::extensions::{self, quoted, ACTION, GVK};
 
 const JSON: &str = "application/json";
 
@@ -33,7 +33,7 @@ pub fn load(file: &str, doc: Value) -> Result<Spec> {
                 origin: root.child("openapi"),
                 message: format!(
                     "expected \"openapi\": \"3.0.x\", found {}",
-                    found.map_or_else(|| "none".to_string(), |v| format!("{v:?}"))
+                    found.map_or_else(|| "none".to_string(), quoted)
                 ),
             })
         }
@@ -42,7 +42,7 @@ pub fn load(file: &str, doc: Value) -> Result<Spec> {
     // names the node (`/paths/~1x/get`), not the whole document.
     let api: OpenAPI = serde_path_to_error::deserialize(&doc).map_err(|e| {
         let origin = refine(&doc, pointer_of(&root, e.path()));
-        Error::InvalidOpenApi { origin, message: e.into_inner().to_string() }
+        Error::InvalidOpenApi { origin, message: super::extensions::cut_quotes(&e.into_inner().to_string()) }
     })?;
     let reader = Reader { api: &api, raw: &doc };
 
@@ -131,7 +131,7 @@ impl<'a> Reader<'a> {
             Some(ReferenceOr::Item(item)) => Ok((item, target_origin)),
             Some(ReferenceOr::Reference { .. }) => Err(unsupported(
                 &target_origin,
-                format!("{reference:?} points at another $ref; chained references are not supported"),
+                format!("{} points at another $ref; chained references are not supported", quoted(reference)),
             )),
             None => Err(Error::DanglingRef { origin: origin.clone(), reference: reference.clone() }),
         }
@@ -229,7 +229,7 @@ impl<'a> Reader<'a> {
                 self.object(&any.properties, &any.required, any.additional_properties.as_ref(), origin)?
             }
             None => SchemaKind::Any,
-            Some(other) => return Err(unsupported(&origin.child("type"), format!("unknown type {other:?}"))),
+            Some(other) => return Err(unsupported(&origin.child("type"), format!("unknown type {}", quoted(other)))),
         })
     }
 
@@ -438,7 +438,7 @@ fn local_name(reference: &str, section: &str, origin: &Origin) -> Result<String>
         Some(token) if !token.is_empty() && !token.contains('/') => Ok(token.replace("~1", "/").replace("~0", "~")),
         _ => Err(unsupported(
             origin,
-            format!("$ref {reference:?}: only local references of the form {prefix}NAME are supported"),
+            format!("$ref {}: only local references of the form {prefix}NAME are supported", quoted(reference)),
         )),
     }
 }

@@ -271,7 +271,10 @@ impl Reader<'_> {
                 other => {
                     return Err(Error::Unsupported {
                         origin: p.origin.child("in"),
-                        message: format!("parameter location {:?} is not supported", other.unwrap_or("")),
+                        message: format!(
+                            "parameter location {} is not supported",
+                            extensions::quoted(other.unwrap_or(""))
+                        ),
                     })
                 }
             };

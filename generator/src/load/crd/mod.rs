@@ -9,11 +9,15 @@
 //! server code, so it takes exactly the parameters, media types and responses that version of
 //! Kubernetes gives every resource, and the emitted query structs stay shared.
 
+mod names;
+
+use super::extensions::quoted;
 use super::model::*;
 use super::swagger2::kind_of;
 use super::Document;
 use crate::error::{Error, Result};
 use crate::vocabulary::ResourcePath;
+use names::{dns1035_label, str_at, Names};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -43,15 +47,19 @@ pub fn read(doc: &Document) -> Result<Vec<Crd>> {
             message: super::strip_position(&e.to_string()),
         })?]
     } else {
+        if let Some((line, column)) = too_deep(&doc.text) {
+            return Err(Error::InvalidYaml {
+                file: doc.name.clone(),
+                line,
+                column,
+                message: format!("flow collections nested deeper than {MAX_FLOW_DEPTH} levels"),
+            });
+        }
         let mut values = Vec::new();
         for document in yaml_serde::Deserializer::from_str(&doc.text) {
             let value = Value::deserialize(document).map_err(|e| {
                 let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
-                let message = e.to_string();
-                let message = match message.rfind(" at line ") {
-                    Some(i) => message[..i].to_string(),
-                    None => message,
-                };
+                let message = super::strip_position(&e.to_string());
                 Error::InvalidYaml { file: doc.name.clone(), line, column, message }
             })?;
             values.push(value);
@@ -86,6 +94,58 @@ pub fn read(doc: &Document) -> Result<Vec<Crd>> {
     Ok(crds)
 }
 
+/// The YAML deserializer gives up at this depth anyway, but only after a parse whose cost grows
+/// with the square of the depth; a linear scan refuses such files first.
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// Where (line, column, from 1) flow collections (`[...]`, `{...}`) first nest deeper than
+/// [`MAX_FLOW_DEPTH`], skipping quoted scalars and comments. Brackets inside plain text only
+/// count while unbalanced, which real descriptions never are this deeply.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    let mut chars = text.chars().peekable();
+    let mut previous = '\n';
+    while let Some(c) = chars.next() {
+        column += 1;
+        let at_scalar_start = previous.is_whitespace() || matches!(previous, '[' | '{' | ',' | ':');
+        match c {
+            '\n' => {
+                line += 1;
+                column = 0;
+            }
+            '#' if previous.is_whitespace() => while chars.next_if(|&c| c != '\n').is_some() {},
+            '"' | '\'' if at_scalar_start => {
+                while let Some(q) = chars.next() {
+                    match q {
+                        '\n' => {
+                            line += 1;
+                            column = 0;
+                        }
+                        '\\' if c == '"' => {
+                            chars.next();
+                        }
+                        '\'' if c == '\'' && chars.peek() == Some(&'\'') => {
+                            chars.next();
+                        }
+                        q if q == c => break,
+                        _ => column += 1,
+                    }
+                }
+            }
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
+}
+
 fn crd_error(origin: &Origin, message: impl Into<String>) -> Error {
     Error::Crd { origin: origin.clone(), message: message.into() }
 }
@@ -94,9 +154,14 @@ fn crd_error(origin: &Origin, message: impl Into<String>) -> Error {
 /// modelled on). A definition or operation the base already has (the cluster serves the CRD
 /// too) is replaced: the file given explicitly wins.
 pub fn add(spec: &mut Spec, crds: &[Crd]) -> Result<()> {
-    let mut converted = Vec::new();
+    let mut read = Vec::new();
     for crd in crds {
-        converted.extend(convert(crd, spec)?);
+        read.push((crd, header(crd, spec)?));
+    }
+    let spellings = group_spellings(spec, read.iter().map(|(_, names)| names.group.as_str()));
+    let mut converted = Vec::new();
+    for (crd, names) in &read {
+        converted.extend(convert(crd, names, &spellings[&names.group], spec)?);
     }
     for version in converted {
         for (name, schema) in version.definitions {
@@ -111,32 +176,40 @@ pub fn add(spec: &mut Spec, crds: &[Crd]) -> Result<()> {
     Ok(())
 }
 
+/// How each CRD group is spelled in operationIds and tags. Kubernetes' spelling drops the dots
+/// and dashes (`my-app.io` and `my.app.io` are both `MyAppIo`), yet both groups are legal in one
+/// cluster; a group whose spelling is taken, by a group of the base spec or by a CRD group that
+/// sorts before it, gets the first free numbered spelling (`MyAppIo2`). Sorting first makes the
+/// choice independent of the order of the files, and a group alone keeps Kubernetes' spelling.
+fn group_spellings<'g>(base: &Spec, groups: impl Iterator<Item = &'g str>) -> BTreeMap<String, String> {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for gvk in base.operations.iter().filter_map(|o| o.gvk.as_ref()) {
+        taken.entry(group_spelling(&gvk.group)).or_insert_with(|| gvk.group.clone());
+    }
+    let groups: std::collections::BTreeSet<&str> = groups.collect();
+    let mut out = BTreeMap::new();
+    for group in groups {
+        let plain = group_spelling(group);
+        let mut spelling = plain.clone();
+        let mut n = 2;
+        while taken.get(&spelling).is_some_and(|owner| owner != group) {
+            spelling = format!("{plain}{n}");
+            n += 1;
+        }
+        taken.insert(spelling.clone(), group.to_string());
+        out.insert(group.to_string(), spelling);
+    }
+    out
+}
+
 /// What one served version contributes.
 struct Converted {
     definitions: Vec<(String, Schema)>,
     operations: Vec<Operation>,
 }
 
-/// The names of a CRD, read and checked.
-struct Names {
-    group: String,
-    kind: String,
-    plural: String,
-    list_kind: String,
-    namespaced: bool,
-}
-
-fn str_at<'v>(value: &'v Value, origin: &Origin, pointer: &str) -> Result<&'v str> {
-    let at = pointer.trim_start_matches('/').split('/').fold(origin.clone(), |o, k| o.child(k));
-    match value.pointer(pointer) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s),
-        Some(Value::String(_)) => Err(crd_error(&at, "must not be empty")),
-        Some(other) => Err(crd_error(&at, format!("must be a string, found {}", kind_of(other)))),
-        None => Err(crd_error(&at, "is missing")),
-    }
-}
-
-fn convert(crd: &Crd, base: &Spec) -> Result<Vec<Converted>> {
+/// Checks what a CRD is and reads its names.
+fn header(crd: &Crd, base: &Spec) -> Result<Names> {
     let value = &crd.value;
     let origin = &crd.origin;
     if !value.is_object() {
@@ -146,14 +219,17 @@ fn convert(crd: &Crd, base: &Spec) -> Result<Vec<Converted>> {
     if kind != "CustomResourceDefinition" {
         return Err(crd_error(
             &origin.child("kind"),
-            format!("expected kind CustomResourceDefinition (or a List of them), found {kind:?}"),
+            format!("expected kind CustomResourceDefinition (or a List of them), found {}", quoted(kind)),
         ));
     }
     let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
     if api_version != "apiextensions.k8s.io/v1" {
         return Err(crd_error(
             &origin.child("apiVersion"),
-            format!("expected apiVersion apiextensions.k8s.io/v1, found {api_version:?} (v1beta1 CRDs were removed in Kubernetes 1.22)"),
+            format!(
+                "expected apiVersion apiextensions.k8s.io/v1, found {} (v1beta1 CRDs were removed in Kubernetes 1.22)",
+                quoted(api_version)
+            ),
         ));
     }
     for needed in [OBJECT_META, LIST_META] {
@@ -164,47 +240,13 @@ fn convert(crd: &Crd, base: &Spec) -> Result<Vec<Converted>> {
             ));
         }
     }
-    let scope = str_at(value, origin, "/spec/scope")?;
-    let names = Names {
-        group: str_at(value, origin, "/spec/group")?.to_string(),
-        kind: str_at(value, origin, "/spec/names/kind")?.to_string(),
-        plural: str_at(value, origin, "/spec/names/plural")?.to_string(),
-        list_kind: match value.pointer("/spec/names/listKind") {
-            None => format!("{}List", str_at(value, origin, "/spec/names/kind")?),
-            Some(_) => str_at(value, origin, "/spec/names/listKind")?.to_string(),
-        },
-        namespaced: match scope {
-            "Namespaced" => true,
-            "Cluster" => false,
-            other => {
-                return Err(crd_error(
-                    &origin.child("spec").child("scope"),
-                    format!("must be Namespaced or Cluster, found {other:?}"),
-                ))
-            }
-        },
-    };
-    let valid_segment = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !names.group.contains('.') || !names.group.split('.').all(valid_segment) {
-        return Err(crd_error(
-            &origin.child("spec").child("group"),
-            format!("{:?} is not a DNS subdomain with a dot (e.g. example.com)", names.group),
-        ));
-    }
-    if !names.kind.starts_with(|c: char| c.is_ascii_alphabetic())
-        || !names.kind.chars().all(|c| c.is_ascii_alphanumeric())
-    {
-        return Err(crd_error(
-            &origin.child("spec").child("names").child("kind"),
-            format!("{:?} is not a kind name", names.kind),
-        ));
-    }
-    if !names.plural.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(crd_error(
-            &origin.child("spec").child("names").child("plural"),
-            format!("{:?} is not a lowercase resource name", names.plural),
-        ));
-    }
+    names::read(value, origin)
+}
+
+/// The served versions of a CRD, `spelling` being its group's spelling in operationIds.
+fn convert(crd: &Crd, names: &Names, spelling: &str, base: &Spec) -> Result<Vec<Converted>> {
+    let value = &crd.value;
+    let origin = &crd.origin;
     let versions_origin = origin.child("spec").child("versions");
     let Some(versions) = value.pointer("/spec/versions").and_then(Value::as_array) else {
         return Err(crd_error(&versions_origin, "spec.versions must be a non-empty array"));
@@ -214,18 +256,18 @@ fn convert(crd: &Crd, base: &Spec) -> Result<Vec<Converted>> {
         let at = versions_origin.child(&i.to_string());
         let name = str_at(version, &at, "/name")?;
         // A DNS label, as the API server requires (it becomes a path segment and a module).
-        let label = name.starts_with(|c: char| c.is_ascii_lowercase())
-            && !name.ends_with('-')
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !label {
-            return Err(crd_error(&at.child("name"), format!("{name:?} is not a version name (v1, v1beta1, ...)")));
+        if let Some(problem) = dns1035_label(name) {
+            return Err(crd_error(
+                &at.child("name"),
+                format!("{} is not a version name (v1, v1beta1, ...): it {problem}", quoted(name)),
+            ));
         }
         match version.get("served") {
             Some(Value::Bool(true)) => {}
             Some(Value::Bool(false)) => continue,
             _ => return Err(crd_error(&at.child("served"), "must be a boolean")),
         }
-        out.push(convert_version(&names, name, version, &at, base)?);
+        out.push(convert_version(names, spelling, name, version, &at, base)?);
     }
     if out.is_empty() {
         return Err(crd_error(&versions_origin, "no version is served"));
@@ -241,9 +283,21 @@ fn reversed_group(group: &str) -> String {
 /// The group and version as operationIds spell them: `example.com`, `v1` -> `ExampleComV1`
 /// (built-in groups drop `.k8s.io`: `rbac.authorization.k8s.io` -> `RbacAuthorization`).
 pub fn operation_group_version(group: &str, version: &str) -> String {
-    let group = group.strip_suffix(".k8s.io").unwrap_or(group);
+    format!("{}{}", group_spelling(group), spell(version))
+}
+
+/// A group as operationIds spell it (the core group is `Core`).
+fn group_spelling(group: &str) -> String {
+    match group {
+        "" => "Core".to_string(),
+        group => spell(group.strip_suffix(".k8s.io").unwrap_or(group)),
+    }
+}
+
+/// Each part between dots and dashes capitalised, the separators dropped.
+fn spell(text: &str) -> String {
     let mut out = String::new();
-    for part in group.split(['.', '-']).chain([version]) {
+    for part in text.split(['.', '-']) {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {
             out.push(first.to_ascii_uppercase());
@@ -253,7 +307,14 @@ pub fn operation_group_version(group: &str, version: &str) -> String {
     out
 }
 
-fn convert_version(names: &Names, version: &str, value: &Value, at: &Origin, base: &Spec) -> Result<Converted> {
+fn convert_version(
+    names: &Names,
+    spelling: &str,
+    version: &str,
+    value: &Value,
+    at: &Origin,
+    base: &Spec,
+) -> Result<Converted> {
     let schema_origin = at.child("schema").child("openAPIV3Schema");
     let Some(raw) = value.pointer("/schema/openAPIV3Schema") else {
         return Err(crd_error(&schema_origin, "a served version needs schema.openAPIV3Schema"));
@@ -291,8 +352,15 @@ fn convert_version(names: &Names, version: &str, value: &Value, at: &Origin, bas
 
     let subresources = value.get("subresources");
     let has = |name: &str| subresources.and_then(|s| s.get(name)).is_some_and(|v| !v.is_null());
-    let target =
-        Target { names, version, gvk, def_name: def_name.clone(), list_name: list_name.clone(), origin: at.clone() };
+    let target = Target {
+        names,
+        spelling,
+        version,
+        gvk,
+        def_name: def_name.clone(),
+        list_name: list_name.clone(),
+        origin: at.clone(),
+    };
     let operations = operations(&target, has("status"), has("scale"), base)?;
     Ok(Converted { definitions: vec![(def_name, root), (list_name, list)], operations })
 }
@@ -365,7 +433,7 @@ fn schema(value: &Value, origin: &Origin) -> Result<Schema> {
         Some(other) => {
             return Err(crd_error(
                 &origin.child("type"),
-                format!("unknown type {other:?} (expected string, integer, number, boolean, array or object)"),
+                format!("unknown type {} (expected string, integer, number, boolean, array or object)", quoted(other)),
             ))
         }
     };
@@ -448,6 +516,8 @@ fn object(map: &Map<String, Value>, origin: &Origin, embedded: bool) -> Result<S
 /// The custom resource one version's operations are built for.
 struct Target<'a> {
     names: &'a Names,
+    /// The group as operationIds spell it.
+    spelling: &'a str,
     version: &'a str,
     gvk: Gvk,
     def_name: String,
@@ -580,9 +650,10 @@ fn build_op(target: &Target, s: &OpShape, t: &Operation) -> Operation {
     }
     .to_string();
     let id = format!(
-        "{}{}{}{}{}{}",
+        "{}{}{}{}{}{}{}",
         s.verb,
-        operation_group_version(&names.group, target.version),
+        target.spelling,
+        spell(target.version),
         s.infix,
         if namespaced { "Namespaced" } else { "" },
         names.kind,
@@ -636,7 +707,7 @@ fn build_op(target: &Target, s: &OpShape, t: &Operation) -> Operation {
             status: r.status.clone(),
         })
         .collect();
-    let group_tag = operation_group_version(&names.group, "");
+    let group_tag = target.spelling;
     let mut tag = group_tag[..1].to_ascii_lowercase();
     tag.push_str(&group_tag[1..]);
     Operation {
@@ -704,6 +775,34 @@ mod tests {
         assert_eq!(operation_group_version("stable.example.com", "v1beta1"), "StableExampleComV1beta1");
         assert_eq!(operation_group_version("my-org.io", "v2"), "MyOrgIoV2");
         assert_eq!(reversed_group("example.com"), "com.example");
+    }
+
+    #[test]
+    fn groups_spelled_alike_get_distinct_spellings_whatever_the_order() {
+        let base = Spec::default();
+        let spellings = group_spellings(&base, ["my.app.io", "my-app.io", "example.com"].into_iter());
+        assert_eq!(spellings["my-app.io"], "MyAppIo");
+        assert_eq!(spellings["my.app.io"], "MyAppIo2");
+        assert_eq!(spellings["example.com"], "ExampleCom");
+        assert_eq!(
+            group_spellings(&base, ["my-app.io", "my.app.io"].into_iter()),
+            spellings.into_iter().filter(|(g, _)| g != "example.com").collect()
+        );
+        assert_eq!(group_spellings(&base, ["my.app.io"].into_iter())["my.app.io"], "MyAppIo");
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_found_in_one_pass() {
+        let deep = format!("spec: {}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(too_deep(&deep), Some((1, 6 + MAX_FLOW_DEPTH + 1)));
+        let fine = format!("spec: {}{}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(too_deep(&fine), None);
+        // Brackets in quoted scalars and comments are text.
+        let quoted = format!("a: \"{0}\"\nb: '{0}'' {0}'\nc: 1 # {0}\n", "[".repeat(300));
+        assert_eq!(too_deep(&quoted), None);
+        // Balanced brackets in plain text never add up.
+        assert_eq!(too_deep(&"description: see [1] and {x}\n".repeat(1000)), None);
+        assert_eq!(too_deep(&format!("a: b\nc: {}", "{d: ".repeat(129))), Some((2, 4 + 4 * 128)));
     }
 
     #[test]
