@@ -24,10 +24,50 @@ fn registry_holds_every_operation_but_connect_sorted() {
     assert!(find(REGISTRY, "connectCoreV1GetNamespacedPodExec").is_none());
 }
 
+/// Every action names the Kubernetes verb it is authorized as and the API group its path is
+/// under; the expected values are read from the spec's own paths and `x-kubernetes-action`.
+#[test]
+fn every_action_carries_the_kubernetes_verb_and_group() {
+    let text = std::fs::read_to_string(k8s_packgen::default_spec()).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let kubernetes_verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(id) = op["operationId"].as_str() else { continue };
+            let Some(action) = find(REGISTRY, id) else { continue };
+            let expected = match (op["x-kubernetes-action"].as_str(), method.as_str()) {
+                (Some("post"), _) => "create",
+                (Some("put"), _) => "update",
+                (Some("watch" | "watchlist"), _) => "watch",
+                (Some("delete"), _) if !path.ends_with('}') => "deletecollection",
+                (Some(other), _) => other,
+                (None, "get") => "get",
+                (None, other) => panic!("{id}: {other} without an action"),
+            };
+            assert_eq!(action.verb, expected, "{id} at {path}");
+            assert!(kubernetes_verbs.contains(&action.verb), "{id}: {}", action.verb);
+            let group = match path.trim_matches('/').split('/').collect::<Vec<_>>().as_slice() {
+                ["apis", group, ..] => *group,
+                _ => "",
+            };
+            assert_eq!(action.group, group, "{id} at {path}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, REGISTRY.len());
+    let create = find(REGISTRY, "createCoreV1NamespacedSecret").unwrap();
+    assert_eq!((create.verb, create.group, create.version, create.resource), ("create", "", "v1", "secrets"));
+    let discovery = find(REGISTRY, "getAppsAPIGroup").unwrap();
+    assert_eq!((discovery.verb, discovery.group, discovery.resource), ("get", "apps", ""));
+    assert_eq!(find(REGISTRY, "watchAppsV1DeploymentListForAllNamespaces").unwrap().verb, "watch");
+    assert_eq!(create.schema()["x-kubernetes"]["verb"], "create");
+}
+
 #[test]
 fn schema_lists_types_required_and_descriptions() {
     let action = find(REGISTRY, "createCoreV1NamespacedSecret").unwrap();
-    assert_eq!((action.verb, action.resource, action.group, action.version), ("post", "secrets", "", "v1"));
+    assert_eq!((action.verb, action.resource, action.group, action.version), ("create", "secrets", "", "v1"));
     let schema = action.schema();
     assert_eq!(schema["type"], "object");
     assert_eq!(schema["additionalProperties"], false);

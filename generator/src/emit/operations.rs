@@ -38,11 +38,9 @@ pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileCon
 fn emit_action(api: &Api, op: &Operation) -> TokenStream {
     let name = &op.id;
     let static_name = format_ident!("{}", op.static_name);
-    let (group, version, resource) = match &op.resource {
-        Some(key) => (key.group.as_str(), key.version.as_str(), key.plural.as_str()),
-        None => ("", "", ""),
-    };
-    let verb = op.action.map(crate::ir::Action::as_str).unwrap_or("");
+    let (group, version) = (&op.group, &op.version);
+    let resource = op.resource.as_ref().map_or("", |key| key.plural.as_str());
+    let verb = op.verb.map_or("", crate::ir::Verb::as_str);
     let description = op.doc.as_deref().unwrap_or("");
     let method = op.method.to_uppercase();
     let path = &op.path;

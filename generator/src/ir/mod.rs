@@ -258,8 +258,14 @@ pub struct Operation {
     pub doc: Option<String>,
     /// `x-kubernetes-action` (or inferred).
     pub action: Option<Action>,
-    /// The Kubernetes verb it is authorized as, on a resource path.
+    /// The Kubernetes verb it is authorized as (`kubectl auth can-i`): from its action on a
+    /// resource path, from its method elsewhere (discovery is `get`); `None` for methods
+    /// Kubernetes authorizes under no verb.
     pub verb: Option<Verb>,
+    /// The API group and version its path is under (`""` for the core group; `version` empty
+    /// for `/apis/{group}/` and outside `/api` and `/apis`).
+    pub group: String,
+    pub version: String,
     pub gvk: Option<Gvk>,
     /// The resource the path addresses: (group, version, plural), if it is a resource path.
     pub resource: Option<ResourceKey>,

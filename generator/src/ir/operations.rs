@@ -7,6 +7,7 @@ use super::*;
 use crate::error::{Error, Result};
 use crate::load::extensions::quoted;
 use crate::load::model::{self, Spec};
+use crate::vocabulary::api_prefix;
 use std::collections::BTreeMap;
 
 pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
@@ -20,6 +21,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
             });
         }
         let path = ResourcePath::parse(&op.path).ok();
+        let (group, version) = api_prefix(&op.path).unwrap_or_default();
         let mut params = op
             .parameters
             .iter()
@@ -71,7 +73,12 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
             path: op.path.clone(),
             doc: op.description.clone(),
             action: op.action,
-            verb: path.as_ref().zip(op.action).and_then(|(p, a)| a.verb(p.is_named(), &op.method)),
+            verb: match (&path, op.action) {
+                (Some(path), Some(action)) => action.verb(path.is_named(), &op.method),
+                _ => Verb::of_method(&op.method),
+            },
+            group: group.to_string(),
+            version: version.unwrap_or_default().to_string(),
             gvk: op.gvk.clone(),
             resource: path.as_ref().map(ResourceKey::of),
             subresource: path.as_ref().and_then(|p| p.subresource.clone()),

@@ -95,14 +95,7 @@ impl Action {
             Action::Patch => Verb::Patch,
             Action::Delete if named => Verb::Delete,
             Action::Delete | Action::DeleteCollection => Verb::DeleteCollection,
-            Action::Connect => match method {
-                "get" => Verb::Get,
-                "post" => Verb::Create,
-                "put" => Verb::Update,
-                "patch" => Verb::Patch,
-                "delete" => Verb::Delete,
-                _ => return None,
-            },
+            Action::Connect => return Verb::of_method(method),
         })
     }
 }
@@ -155,6 +148,19 @@ impl Verb {
     pub fn parse(text: &str) -> Option<Verb> {
         Verb::ALL.into_iter().find(|v| v.as_str() == text)
     }
+
+    /// The verb of a request authorized by its HTTP method alone: connect handlers, and
+    /// discovery and other non-resource paths (`GET /apis/apps/` is `get`).
+    pub fn of_method(method: &str) -> Option<Verb> {
+        Some(match method {
+            "get" => Verb::Get,
+            "post" => Verb::Create,
+            "put" => Verb::Update,
+            "patch" => Verb::Patch,
+            "delete" => Verb::Delete,
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for Verb {
@@ -200,6 +206,8 @@ mod tests {
         assert_eq!(Action::DeleteCollection.verb(false, "delete"), Some(Verb::DeleteCollection));
         assert_eq!(Action::Connect.verb(true, "post"), Some(Verb::Create));
         assert_eq!(Action::Connect.verb(true, "options"), None);
+        assert_eq!(Verb::of_method("get"), Some(Verb::Get));
+        assert_eq!(Verb::of_method("head"), None);
     }
 
     #[test]

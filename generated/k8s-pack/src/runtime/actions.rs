@@ -55,11 +55,14 @@ pub struct BodySpec {
 pub struct Action {
     /// The operationId, e.g. `createCoreV1NamespacedSecret`.
     pub name: &'static str,
-    /// Group, version and plural of the resource it acts on (empty for discovery operations).
+    /// The API group (`""` for the core group) and version its path is under; a discovery
+    /// operation names the group and version it describes, where its path has them.
     pub group: &'static str,
     pub version: &'static str,
+    /// The plural of the resource it acts on (empty for discovery operations).
     pub resource: &'static str,
-    /// `x-kubernetes-action`: get, list, watch, post, put, patch, delete, deletecollection.
+    /// The Kubernetes verb it is authorized as, as `kubectl auth can-i` and RBAC rules name
+    /// it: create, delete, deletecollection, get, list, patch, update or watch.
     pub verb: &'static str,
     pub description: &'static str,
     pub method: &'static str,
@@ -169,6 +172,14 @@ impl Action {
             "properties": properties,
             "required": required,
             "additionalProperties": false,
+            "x-kubernetes": {
+                "verb": self.verb,
+                "group": self.group,
+                "version": self.version,
+                "resource": self.resource,
+                "method": self.method,
+                "path": self.path,
+            },
         })
     }
 

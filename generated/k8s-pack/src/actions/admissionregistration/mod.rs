@@ -25,10 +25,10 @@ pub fn get_admissionregistration_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_ADMISSIONREGISTRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAdmissionregistrationAPIGroup",
-    group: "",
+    group: "admissionregistration.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/admissionregistration.k8s.io/",

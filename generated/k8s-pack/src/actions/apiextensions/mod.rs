@@ -21,10 +21,10 @@ pub fn get_apiextensions_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APIEXTENSIONS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getApiextensionsAPIGroup",
-    group: "",
+    group: "apiextensions.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/apiextensions.k8s.io/",

@@ -21,10 +21,10 @@ pub fn get_apiregistration_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APIREGISTRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getApiregistrationAPIGroup",
-    group: "",
+    group: "apiregistration.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/apiregistration.k8s.io/",

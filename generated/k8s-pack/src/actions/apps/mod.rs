@@ -21,10 +21,10 @@ pub fn get_apps_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APPS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAppsAPIGroup",
-    group: "",
+    group: "apps",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/apps/",

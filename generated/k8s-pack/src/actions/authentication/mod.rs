@@ -21,10 +21,10 @@ pub fn get_authentication_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTHENTICATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAuthenticationAPIGroup",
-    group: "",
+    group: "authentication.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/authentication.k8s.io/",

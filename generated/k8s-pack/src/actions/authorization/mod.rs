@@ -21,10 +21,10 @@ pub fn get_authorization_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTHORIZATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAuthorizationAPIGroup",
-    group: "",
+    group: "authorization.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/authorization.k8s.io/",

@@ -23,10 +23,10 @@ pub fn get_autoscaling_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTOSCALING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAutoscalingAPIGroup",
-    group: "",
+    group: "autoscaling",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/autoscaling/",

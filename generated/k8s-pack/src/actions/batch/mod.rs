@@ -21,10 +21,10 @@ pub fn get_batch_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_BATCH_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getBatchAPIGroup",
-    group: "",
+    group: "batch",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/batch/",

@@ -25,10 +25,10 @@ pub fn get_certificates_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_CERTIFICATES_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCertificatesAPIGroup",
-    group: "",
+    group: "certificates.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/certificates.k8s.io/",

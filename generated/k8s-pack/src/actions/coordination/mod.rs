@@ -25,10 +25,10 @@ pub fn get_coordination_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_COORDINATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCoordinationAPIGroup",
-    group: "",
+    group: "coordination.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/coordination.k8s.io/",

@@ -26,7 +26,7 @@ pub static GET_CORE_API_VERSIONS: crate::runtime::actions::Action = crate::runti
     group: "",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available API versions",
     method: "GET",
     path: "/api/",

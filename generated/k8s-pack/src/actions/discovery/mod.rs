@@ -21,10 +21,10 @@ pub fn get_discovery_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_DISCOVERY_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getDiscoveryAPIGroup",
-    group: "",
+    group: "discovery.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/discovery.k8s.io/",

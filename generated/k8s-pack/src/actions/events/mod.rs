@@ -21,10 +21,10 @@ pub fn get_events_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_EVENTS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getEventsAPIGroup",
-    group: "",
+    group: "events.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/events.k8s.io/",

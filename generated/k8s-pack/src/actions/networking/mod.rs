@@ -23,10 +23,10 @@ pub fn get_networking_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_NETWORKING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getNetworkingAPIGroup",
-    group: "",
+    group: "networking.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/networking.k8s.io/",

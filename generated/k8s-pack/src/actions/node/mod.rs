@@ -21,10 +21,10 @@ pub fn get_node_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_NODE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getNodeAPIGroup",
-    group: "",
+    group: "node.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/node.k8s.io/",

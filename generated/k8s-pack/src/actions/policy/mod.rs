@@ -21,10 +21,10 @@ pub fn get_policy_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_POLICY_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getPolicyAPIGroup",
-    group: "",
+    group: "policy",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/policy/",

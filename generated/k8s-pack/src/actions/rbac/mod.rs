@@ -21,10 +21,10 @@ pub fn get_rbac_authorization_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RBAC_AUTHORIZATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getRbacAuthorizationAPIGroup",
-    group: "",
+    group: "rbac.authorization.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/rbac.authorization.k8s.io/",

@@ -27,10 +27,10 @@ pub fn get_resource_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RESOURCE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getResourceAPIGroup",
-    group: "",
+    group: "resource.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/resource.k8s.io/",

@@ -23,10 +23,10 @@ pub fn get_scheduling_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_SCHEDULING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getSchedulingAPIGroup",
-    group: "",
+    group: "scheduling.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/scheduling.k8s.io/",

@@ -23,10 +23,10 @@ pub fn get_storage_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStorageAPIGroup",
-    group: "",
+    group: "storage.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/storage.k8s.io/",

@@ -21,10 +21,10 @@ pub fn get_storagemigration_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGEMIGRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStoragemigrationAPIGroup",
-    group: "",
+    group: "storagemigration.k8s.io",
     version: "",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get information of a group",
     method: "GET",
     path: "/apis/storagemigration.k8s.io/",

@@ -27,10 +27,10 @@ pub fn get_admissionregistration_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_ADMISSIONREGISTRATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAdmissionregistrationV1APIResources",
-    group: "",
-    version: "",
+    group: "admissionregistration.k8s.io",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/admissionregistration.k8s.io/v1/",

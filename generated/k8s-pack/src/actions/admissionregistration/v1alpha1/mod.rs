@@ -23,10 +23,10 @@ pub fn get_admissionregistration_v1alpha1_api_resources() -> ::core::result::Res
 #[cfg(feature = "actions")]
 pub static GET_ADMISSIONREGISTRATION_V1ALPHA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAdmissionregistrationV1alpha1APIResources",
-    group: "",
-    version: "",
+    group: "admissionregistration.k8s.io",
+    version: "v1alpha1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/admissionregistration.k8s.io/v1alpha1/",

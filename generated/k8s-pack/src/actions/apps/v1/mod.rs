@@ -26,10 +26,10 @@ pub fn get_apps_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APPS_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAppsV1APIResources",
-    group: "",
-    version: "",
+    group: "apps",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/apps/v1/",

@@ -23,10 +23,10 @@ pub fn get_authentication_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTHENTICATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAuthenticationV1APIResources",
-    group: "",
-    version: "",
+    group: "authentication.k8s.io",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/authentication.k8s.io/v1/",

@@ -24,7 +24,7 @@ pub static CREATE_AUTHENTICATION_V1_SELF_SUBJECT_REVIEW: crate::runtime::actions
     group: "authentication.k8s.io",
     version: "v1",
     resource: "selfsubjectreviews",
-    verb: "post",
+    verb: "create",
     description: "create a SelfSubjectReview",
     method: "POST",
     path: "/apis/authentication.k8s.io/v1/selfsubjectreviews",

@@ -24,7 +24,7 @@ pub static CREATE_AUTHENTICATION_V1_TOKEN_REVIEW: crate::runtime::actions::Actio
     group: "authentication.k8s.io",
     version: "v1",
     resource: "tokenreviews",
-    verb: "post",
+    verb: "create",
     description: "create a TokenReview",
     method: "POST",
     path: "/apis/authentication.k8s.io/v1/tokenreviews",

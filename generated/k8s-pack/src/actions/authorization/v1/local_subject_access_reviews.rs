@@ -32,7 +32,7 @@ pub static CREATE_AUTHORIZATION_V1_NAMESPACED_LOCAL_SUBJECT_ACCESS_REVIEW: crate
     group: "authorization.k8s.io",
     version: "v1",
     resource: "localsubjectaccessreviews",
-    verb: "post",
+    verb: "create",
     description: "create a LocalSubjectAccessReview",
     method: "POST",
     path: "/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews",

@@ -25,10 +25,10 @@ pub fn get_authorization_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTHORIZATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAuthorizationV1APIResources",
-    group: "",
-    version: "",
+    group: "authorization.k8s.io",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/authorization.k8s.io/v1/",

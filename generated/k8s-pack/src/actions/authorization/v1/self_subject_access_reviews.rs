@@ -28,7 +28,7 @@ pub static CREATE_AUTHORIZATION_V1_SELF_SUBJECT_ACCESS_REVIEW: crate::runtime::a
     group: "authorization.k8s.io",
     version: "v1",
     resource: "selfsubjectaccessreviews",
-    verb: "post",
+    verb: "create",
     description: "create a SelfSubjectAccessReview",
     method: "POST",
     path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",

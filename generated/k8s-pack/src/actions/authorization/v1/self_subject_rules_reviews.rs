@@ -28,7 +28,7 @@ pub static CREATE_AUTHORIZATION_V1_SELF_SUBJECT_RULES_REVIEW: crate::runtime::ac
     group: "authorization.k8s.io",
     version: "v1",
     resource: "selfsubjectrulesreviews",
-    verb: "post",
+    verb: "create",
     description: "create a SelfSubjectRulesReview",
     method: "POST",
     path: "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",

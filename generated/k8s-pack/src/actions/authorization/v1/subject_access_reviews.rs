@@ -26,7 +26,7 @@ pub static CREATE_AUTHORIZATION_V1_SUBJECT_ACCESS_REVIEW: crate::runtime::action
     group: "authorization.k8s.io",
     version: "v1",
     resource: "subjectaccessreviews",
-    verb: "post",
+    verb: "create",
     description: "create a SubjectAccessReview",
     method: "POST",
     path: "/apis/authorization.k8s.io/v1/subjectaccessreviews",

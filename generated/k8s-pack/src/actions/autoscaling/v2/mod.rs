@@ -22,10 +22,10 @@ pub fn get_autoscaling_v2_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTOSCALING_V2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAutoscalingV2APIResources",
-    group: "",
-    version: "",
+    group: "autoscaling",
+    version: "v2",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/autoscaling/v2/",

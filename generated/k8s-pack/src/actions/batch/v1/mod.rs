@@ -23,10 +23,10 @@ pub fn get_batch_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_BATCH_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getBatchV1APIResources",
-    group: "",
-    version: "",
+    group: "batch",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/batch/v1/",

@@ -22,10 +22,10 @@ pub fn get_certificates_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_CERTIFICATES_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCertificatesV1APIResources",
-    group: "",
-    version: "",
+    group: "certificates.k8s.io",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/certificates.k8s.io/v1/",

@@ -22,10 +22,10 @@ pub fn get_coordination_v1alpha2_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_COORDINATION_V1ALPHA2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCoordinationV1alpha2APIResources",
-    group: "",
-    version: "",
+    group: "coordination.k8s.io",
+    version: "v1alpha2",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/coordination.k8s.io/v1alpha2/",

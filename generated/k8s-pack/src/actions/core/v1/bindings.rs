@@ -30,7 +30,7 @@ pub static CREATE_CORE_V1_NAMESPACED_BINDING: crate::runtime::actions::Action = 
     group: "",
     version: "v1",
     resource: "bindings",
-    verb: "post",
+    verb: "create",
     description: "create a Binding",
     method: "POST",
     path: "/api/v1/namespaces/{namespace}/bindings",

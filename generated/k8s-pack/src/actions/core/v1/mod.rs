@@ -39,9 +39,9 @@ pub fn get_core_v1_api_resources() -> ::core::result::Result<
 pub static GET_CORE_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCoreV1APIResources",
     group: "",
-    version: "",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/api/v1/",

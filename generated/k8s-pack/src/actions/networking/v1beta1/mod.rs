@@ -23,10 +23,10 @@ pub fn get_networking_v1beta1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_NETWORKING_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getNetworkingV1beta1APIResources",
-    group: "",
-    version: "",
+    group: "networking.k8s.io",
+    version: "v1beta1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/networking.k8s.io/v1beta1/",

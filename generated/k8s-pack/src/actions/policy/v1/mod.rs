@@ -22,10 +22,10 @@ pub fn get_policy_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_POLICY_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getPolicyV1APIResources",
-    group: "",
-    version: "",
+    group: "policy",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/policy/v1/",

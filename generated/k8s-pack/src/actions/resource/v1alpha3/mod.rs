@@ -23,10 +23,10 @@ pub fn get_resource_v1alpha3_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RESOURCE_V1ALPHA3_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getResourceV1alpha3APIResources",
-    group: "",
-    version: "",
+    group: "resource.k8s.io",
+    version: "v1alpha3",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/resource.k8s.io/v1alpha3/",

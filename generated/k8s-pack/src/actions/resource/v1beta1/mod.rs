@@ -25,10 +25,10 @@ pub fn get_resource_v1beta1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RESOURCE_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getResourceV1beta1APIResources",
-    group: "",
-    version: "",
+    group: "resource.k8s.io",
+    version: "v1beta1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/resource.k8s.io/v1beta1/",

@@ -27,10 +27,10 @@ pub fn get_storage_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGE_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStorageV1APIResources",
-    group: "",
-    version: "",
+    group: "storage.k8s.io",
+    version: "v1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/storage.k8s.io/v1/",

@@ -22,10 +22,10 @@ pub fn get_storagemigration_v1beta1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGEMIGRATION_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStoragemigrationV1beta1APIResources",
-    group: "",
-    version: "",
+    group: "storagemigration.k8s.io",
+    version: "v1beta1",
     resource: "",
-    verb: "",
+    verb: "get",
     description: "get available resources",
     method: "GET",
     path: "/apis/storagemigration.k8s.io/v1beta1/",
