@@ -421,7 +421,13 @@ async fn actions_and_describe_list_and_explain() {
     let out = k8s_pack(vec!["describe".into(), "createCoreV1NamespacedSecret".into()]).await;
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let kubernetes = &schema["x-kubernetes"];
-    assert_eq!((&kubernetes["verb"], &kubernetes["group"], &kubernetes["resource"]), (&"create".into(), &"".into(), &"secrets".into()));
+    assert_eq!(
+        (&kubernetes["verb"], &kubernetes["group"], &kubernetes["resource"]),
+        (&"create".into(), &"".into(), &"secrets".into())
+    );
     let listing = text(&k8s_pack(vec!["actions".into(), "createCoreV1NamespacedSecret".into()]).await.stdout);
-    assert_eq!(listing.split_whitespace().collect::<Vec<_>>(), ["createCoreV1NamespacedSecret", "create", "v1/secrets"]);
+    assert_eq!(
+        listing.split_whitespace().collect::<Vec<_>>(),
+        ["createCoreV1NamespacedSecret", "create", "v1/secrets"]
+    );
 }
