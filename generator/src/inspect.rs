@@ -30,13 +30,7 @@ pub struct ResourceSummary {
 
 /// The summary, sorted by group-version and plural.
 pub fn summarize(api: &Api) -> Vec<GroupVersion> {
-    let gv = |group: &str, version: &str| {
-        if group.is_empty() {
-            version.to_string()
-        } else {
-            format!("{group}/{version}")
-        }
-    };
+    let gv = crate::vocabulary::api_version;
     let mut out: BTreeMap<String, GroupVersion> = BTreeMap::new();
     for op in &api.operations {
         if let Some(key) = &op.resource {
@@ -48,15 +42,7 @@ pub fn summarize(api: &Api) -> Vec<GroupVersion> {
     }
     for r in &api.resources {
         let name = gv(&r.gvk.group, &r.gvk.version);
-        let operations = api
-            .operations
-            .iter()
-            .filter(|o| {
-                o.resource
-                    .as_ref()
-                    .is_some_and(|k| k.group == r.gvk.group && k.version == r.gvk.version && k.plural == r.plural)
-            })
-            .count();
+        let operations = api.operations.iter().filter(|o| o.resource.as_ref().is_some_and(|k| r.is(k))).count();
         out.entry(name.clone())
             .or_insert_with(|| GroupVersion { group_version: name, operations: 0, resources: Vec::new() })
             .resources

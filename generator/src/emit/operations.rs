@@ -168,11 +168,7 @@ fn response_type(op: &Operation) -> Option<&TypeRef> {
 /// The kind of the resource a delete operation removes.
 fn deleted_kind(api: &Api, op: &Operation) -> Option<TypeRef> {
     let key = op.resource.as_ref().filter(|_| op.subresource.is_none())?;
-    let resource = api
-        .resources
-        .iter()
-        .find(|r| r.gvk.group == key.group && r.gvk.version == key.version && r.plural == key.plural)?;
-    Some(TypeRef::Named(resource.type_def.clone()))
+    Some(TypeRef::Named(api.resource(key)?.type_def.clone()))
 }
 
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {

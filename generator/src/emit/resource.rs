@@ -14,7 +14,7 @@ pub fn emit_type_meta(api: &Api, t: &TypeDef) -> TokenStream {
     };
     let name = format_ident!("{}", t.path.name);
     let Gvk { group, version, kind } = gvk;
-    let api_version = api_version(gvk);
+    let api_version = gvk.api_version();
     quote! {
         impl crate::TypeMeta for #name {
             const API_VERSION: &'static str = #api_version;
@@ -22,15 +22,6 @@ pub fn emit_type_meta(api: &Api, t: &TypeDef) -> TokenStream {
             const VERSION: &'static str = #version;
             const KIND: &'static str = #kind;
         }
-    }
-}
-
-/// `v1` for the core group, `group/version` otherwise.
-pub fn api_version(gvk: &Gvk) -> String {
-    if gvk.group.is_empty() {
-        gvk.version.clone()
-    } else {
-        format!("{}/{}", gvk.group, gvk.version)
     }
 }
 

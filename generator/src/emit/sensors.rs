@@ -41,7 +41,7 @@ fn emit_sensor(api: &Api, def: &SensorDef, object_impl: bool) -> TokenStream {
     let object = type_tokens(api, &TypeRef::Named(resource.type_def.clone()), &here());
     let meta = type_tokens(api, &TypeRef::Named(def.meta_def.clone()), &here());
     let name = &def.name;
-    let api_version = super::resource::api_version(&resource.gvk);
+    let api_version = resource.gvk.api_version();
     let kind = &resource.gvk.kind;
     let plural = &resource.plural;
     let option = |path: &Option<String>| match path {

@@ -78,10 +78,7 @@ pub fn assign_modules(operations: &mut [Operation], resources: &[Resource], grou
     let mut plural_scopes: BTreeMap<(String, String), Scope> = BTreeMap::new();
     let keys: BTreeSet<ResourceKey> = operations.iter().filter_map(|o| o.resource.clone()).collect();
     for key in keys {
-        let kind = resources
-            .iter()
-            .find(|r| r.gvk.group == key.group && r.gvk.version == key.version && r.plural == key.plural)
-            .map(|r| r.gvk.kind.as_str());
+        let kind = resources.iter().find(|r| r.is(&key)).map(|r| r.gvk.kind.as_str());
         let base = match kind {
             Some(kind) => plural_module(&key.plural, kind),
             None => module_ident(&key.plural),

@@ -108,9 +108,7 @@ pub fn features(api: &Api) -> Features {
         let types = op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty));
         let mut defs: BTreeSet<&str> =
             types.chain(op.responses.iter().filter_map(|(_, t)| t.as_ref())).filter_map(TypeRef::definition).collect();
-        if let Some(resource) = op.resource.as_ref().and_then(|k| {
-            api.resources.iter().find(|r| r.gvk.group == k.group && r.gvk.version == k.version && r.plural == k.plural)
-        }) {
+        if let Some(resource) = op.resource.as_ref().and_then(|k| api.resource(k)) {
             defs.insert(resource.type_def.as_str());
         }
         for def in defs {

@@ -84,7 +84,7 @@ fn parse(entry: &str) -> Option<Wanted> {
 
 /// How a resource is named back to the user: `deployments.apps (apps/v1)`.
 fn describe(r: &Resource) -> String {
-    let gv = if r.gvk.group.is_empty() { r.gvk.version.clone() } else { format!("{}/{}", r.gvk.group, r.gvk.version) };
+    let gv = r.gvk.api_version();
     if r.gvk.group.is_empty() {
         format!("{} ({gv})", r.plural)
     } else {

@@ -292,6 +292,13 @@ pub struct ResourceKey {
     pub plural: String,
 }
 
+impl Resource {
+    /// This resource is the one `key` names.
+    pub fn is(&self, key: &ResourceKey) -> bool {
+        self.gvk.group == key.group && self.gvk.version == key.version && self.plural == key.plural
+    }
+}
+
 impl ResourceKey {
     /// The resource a path addresses.
     pub fn of(path: &ResourcePath) -> ResourceKey {
@@ -319,6 +326,11 @@ impl Api {
             .keys()
             .find(|name| special::canonical(name) == Some(special::Canonical::ObjectMeta))
             .map(String::as_str)
+    }
+
+    /// The resource `key` names.
+    pub fn resource(&self, key: &ResourceKey) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.is(key))
     }
 
     /// The resource whose kind is this definition.

@@ -46,9 +46,7 @@ fn sensor<'a>(api: &Api, resource: &'a Resource) -> Option<SensorDef<'a>> {
                 && !op.legacy_watch_path
                 && op.subresource.is_none()
                 && op.params.iter().any(|p| p.wire == "watch")
-                && op.resource.as_ref().is_some_and(|k| {
-                    k.group == resource.gvk.group && k.version == resource.gvk.version && k.plural == resource.plural
-                })
+                && op.resource.as_ref().is_some_and(|k| resource.is(k))
         })
         .collect();
     let namespaced = lists.iter().find(|op| op.path.contains("{namespace}"));

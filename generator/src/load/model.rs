@@ -70,11 +70,7 @@ pub struct Gvk {
 impl Gvk {
     /// The `apiVersion` objects of this kind carry: `v1` for the core group, `group/version`.
     pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.clone()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
+        crate::vocabulary::api_version(&self.group, &self.version)
     }
 }
 

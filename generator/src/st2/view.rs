@@ -108,11 +108,7 @@ pub fn sensors(api: &Api) -> Vec<SensorView> {
             SensorView {
                 name: def.name.clone(),
                 kind: gvk.kind.clone(),
-                api_version: if gvk.group.is_empty() {
-                    gvk.version.clone()
-                } else {
-                    format!("{}/{}", gvk.group, gvk.version)
-                },
+                api_version: gvk.api_version(),
                 namespaced: def.resource.scope == Scope::Namespaced,
                 secret: !def.sensitive.is_empty(),
             }
@@ -128,13 +124,8 @@ struct SecretCache(BTreeMap<String, bool>);
 /// holding secret values.
 fn body_carries_secrets(api: &Api, op: &Operation, cache: &mut SecretCache) -> bool {
     let body = op.body.as_ref().and_then(|b| b.ty.definition()).map(str::to_string);
-    let patched = op.resource.as_ref().filter(|_| op.method == "patch").and_then(|key| {
-        let resource = api
-            .resources
-            .iter()
-            .find(|r| r.gvk.group == key.group && r.gvk.version == key.version && r.plural == key.plural)?;
-        Some(resource.type_def.clone())
-    });
+    let patched =
+        op.resource.as_ref().filter(|_| op.method == "patch").and_then(|key| Some(api.resource(key)?.type_def.clone()));
     body.into_iter()
         .chain(patched)
         .any(|def| *cache.0.entry(def.clone()).or_insert_with(|| reaches_secret(api, &def, &mut BTreeSet::new())))

@@ -5,5 +5,5 @@
 pub mod path;
 pub mod verb;
 
-pub use path::{api_prefix, NotAResource, ResourcePath};
+pub use path::{api_prefix, api_version, NotAResource, ResourcePath};
 pub use verb::{Action, Verb};

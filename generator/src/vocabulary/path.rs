@@ -62,6 +62,15 @@ pub fn api_prefix(path: &str) -> Option<(&str, Option<&str>)> {
     }
 }
 
+/// The `apiVersion` of a group and version: `v1` for the core group, `group/version` otherwise.
+pub fn api_version(group: &str, version: &str) -> String {
+    if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    }
+}
+
 impl ResourcePath {
     pub fn parse(path: &str) -> Result<ResourcePath, NotAResource> {
         let body = path.strip_prefix('/').ok_or(NotAResource::NotAnApiPath)?;
