@@ -175,3 +175,41 @@ fn bad_inputs_are_errors() {
         assert!(err.to_string().contains("OUT_DIR is not set"), "{err}");
     }
 }
+
+/// What a build script pays for: with `default-features = false` (as examples/build-rs has it)
+/// the generator pulls in no HTTP, TLS, async runtime or argument parser. Read from cargo's own
+/// dependency tree: the subtree under the example's `[build-dependencies]`.
+#[test]
+fn a_build_script_compiles_no_http_tls_or_cli() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(repo())
+        .args(["tree", "--locked", "-p", "build-rs-example", "-e", "normal,build", "--prefix", "depth"])
+        .args(["--format", "{p}"])
+        .output()
+        .expect("run cargo tree");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tree = String::from_utf8(out.stdout).unwrap();
+    // With `--prefix depth` each line is its depth then the package: the generator at depth 1,
+    // then what it pulls in at depth 2 and deeper.
+    let lines: Vec<(usize, &str)> = tree
+        .lines()
+        .filter_map(|l| {
+            let digits = l.len() - l.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            Some((l[..digits].parse().ok()?, &l[digits..]))
+        })
+        .collect();
+    let start = lines
+        .iter()
+        .position(|(depth, p)| *depth == 1 && p.starts_with("k8s-packgen v"))
+        .expect("k8s-packgen is a build-dependency of the example");
+    let subtree: Vec<&str> = lines[start + 1..].iter().take_while(|(depth, _)| *depth >= 2).map(|(_, p)| *p).collect();
+    assert!(
+        subtree.iter().any(|p| p.starts_with("syn v2")),
+        "the generator's own dependencies are listed: {subtree:?}"
+    );
+    for heavy in ["hyper", "hyper-rustls", "hyper-util", "rustls", "ring", "tokio", "clap", "tokio-rustls"] {
+        let found: Vec<&&str> = subtree.iter().filter(|p| p.split(' ').next() == Some(heavy)).collect();
+        assert!(found.is_empty(), "{heavy} in the build script's dependencies: {found:?}\n{tree}");
+    }
+}

@@ -15,6 +15,7 @@
 
 pub mod builder;
 #[cfg(not(doctest))]
+#[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod emit;
 pub mod error;
@@ -29,7 +30,7 @@ pub mod progress;
 // The emitted crate's client, compiled in for `cluster`: its doc examples name `k8s_pack` and
 // are tested in the emitted crate, so neither module takes part in this crate's doctests.
 #[doc(hidden)]
-#[cfg(not(doctest))]
+#[cfg(all(feature = "cluster", not(doctest)))]
 pub mod runtime;
 pub mod single_file;
 pub mod st2;

@@ -4,6 +4,9 @@
 //! uses) and the memory the store holds per 10,000 Pods, counted by a global allocator that
 //! counts this thread only. `cargo bench -p k8s-packgen-tests --bench sensor`.
 
+// A global allocator is an `unsafe` trait; this one only counts and forwards to `System`.
+#![allow(unsafe_code)]
+
 #[path = "../support/mod.rs"]
 mod support;
 
