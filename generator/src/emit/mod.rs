@@ -66,11 +66,11 @@ impl Default for Package {
 /// All files of the emitted crate, by path relative to the crate root.
 pub fn emit(api: &Api, info: &CrateInfo) -> BTreeMap<String, FileContent> {
     let mut files = BTreeMap::new();
-    let features = crate::ir::features::features(api);
-    crate_files::emit(api, info, &features, &mut files);
-    modules::emit(api, &features, &mut files);
-    operations::emit(api, &features, &mut files);
-    sensors::emit(api, &features, &mut files);
+    let features = &api.features;
+    crate_files::emit(api, info, features, &mut files);
+    modules::emit(api, features, &mut files);
+    operations::emit(api, features, &mut files);
+    sensors::emit(api, features, &mut files);
     files
 }
 

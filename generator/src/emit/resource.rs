@@ -1,7 +1,7 @@
 //! Kubernetes metadata of a type: `TypeMeta` (group/version/kind) and `Resource` (plural,
 //! scope, verbs, subresources), as constants.
 
-use crate::ir::{Api, Gvk, Scope, TypeDef};
+use crate::ir::{Api, Gvk, ListPage, Scope, TypeDef, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -25,35 +25,15 @@ pub fn emit_type_meta(api: &Api, t: &TypeDef) -> TokenStream {
     }
 }
 
-/// `List` for a list type shaped as Kubernetes lists are (`items` of the kind, `metadata` with
-/// `continue`), so pagination can be followed generically.
-fn emit_list_page(api: &Api, list: &TypeDef, item: &TypeDef) -> TokenStream {
-    use crate::ir::{Shape, TypeRef};
-    let Shape::Struct { fields } = &list.shape else { return TokenStream::new() };
-    let items = fields.iter().find(|f| f.wire == "items" && f.required);
-    let metadata = fields.iter().find(|f| f.wire == "metadata" && !f.required);
-    let (Some(items), Some(metadata)) = (items, metadata) else { return TokenStream::new() };
-    let TypeRef::Vec(inner) = &items.ty else { return TokenStream::new() };
-    let (TypeRef::Named(item_def), TypeRef::Named(meta_def)) = (inner.as_ref(), &metadata.ty) else {
-        return TokenStream::new();
-    };
-    let continue_field = match api.type_def(meta_def).map(|m| &m.shape) {
-        Some(Shape::Struct { fields }) => {
-            fields.iter().find(|f| f.wire == "continue" && !f.required && f.ty == TypeRef::String)
-        }
-        _ => None,
-    };
-    let Some(continue_field) = continue_field else { return TokenStream::new() };
-    if item_def != &item.def_name {
-        return TokenStream::new();
-    }
-    // Emitted beside the item's type: paths are relative to its module.
+/// `List` for a list kind that pages as Kubernetes lists do, so pagination can be followed
+/// generically; emitted beside the item's type, so paths are relative to its module.
+fn emit_list_page(api: &Api, list: &TypeDef, item: &TypeDef, page: &ListPage) -> TokenStream {
     let list_name = super::types::type_tokens(api, &TypeRef::Named(list.def_name.clone()), &item.path.module);
-    let item_ty = super::types::type_tokens(api, &TypeRef::Named(item_def.clone()), &item.path.module);
+    let item_ty = super::types::type_tokens(api, &TypeRef::Named(item.def_name.clone()), &item.path.module);
     let (items_ident, metadata_ident, continue_ident) = (
-        format_ident!("{}", items.ident),
-        format_ident!("{}", metadata.ident),
-        format_ident!("{}", continue_field.ident),
+        format_ident!("{}", page.items),
+        format_ident!("{}", page.metadata),
+        format_ident!("{}", page.continue_field),
     );
     quote! {
         impl crate::runtime::request::List for #list_name {
@@ -76,7 +56,7 @@ pub fn emit_resource(api: &Api, t: &TypeDef) -> TokenStream {
     };
     let verbs = resource.verbs.iter().map(|v| v.as_str());
     let listable = resource.list_def.as_ref().and_then(|list| api.type_def(list)).map(|list| {
-        let page = emit_list_page(api, list, t);
+        let page = resource.list_page.as_ref().map(|page| emit_list_page(api, list, t, page));
         let list = super::types::type_tokens(api, &crate::ir::TypeRef::Named(list.def_name.clone()), &t.path.module);
         quote! {
             impl crate::ListableResource for #name {

@@ -6,37 +6,33 @@ use super::modules::emit_resource_tree;
 use super::types::type_tokens;
 use super::FileContent;
 use crate::ir::features::Features;
-use crate::ir::sensors::{meta_idents, sensors, SensorDef};
+use crate::ir::sensors::SensorDef;
 use crate::ir::{Api, Scope, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Every `sensors` module file.
 pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileContent>) {
-    let defs = sensors(api);
+    let defs = &api.sensors.defs;
     // Resource modules are inline in their group-version's file.
     let mut by_version: BTreeMap<Vec<String>, Vec<&SensorDef>> = BTreeMap::new();
-    for def in &defs {
+    for def in defs {
         let parent = def.module[..def.module.len().saturating_sub(1)].to_vec();
         by_version.entry(parent).or_default().push(def);
     }
-    let mut object_impls = BTreeSet::new();
     emit_resource_tree("sensors", by_version.keys(), features, files, |module| {
-        let resources = by_version.get(module).into_iter().flatten().map(|def| {
-            let first = object_impls.insert(def.resource.type_def.clone());
-            emit_sensor(api, def, first)
-        });
+        let resources = by_version.get(module).into_iter().flatten().map(|def| emit_sensor(api, def));
         let resources: Vec<TokenStream> = resources.collect();
-        let root = module.is_empty().then(|| emit_root(api, features, &defs));
+        let root = module.is_empty().then(|| emit_root(api, features, defs));
         quote!(#root #(#resources)*)
     });
 }
 
-/// The module of one resource's sensor; `object_impl` also emits its kind's `Object` impl
+/// The module of one resource's sensor, with its kind's `Object` impl where the IR says so
 /// (once per kind, should two resources share one).
-fn emit_sensor(api: &Api, def: &SensorDef, object_impl: bool) -> TokenStream {
-    let resource = def.resource;
+fn emit_sensor(api: &Api, def: &SensorDef) -> TokenStream {
+    let resource = &def.resource;
     let module = format_ident!("{}", def.module.last().map(String::as_str).unwrap_or("resource"));
     let object = type_tokens(api, &TypeRef::Named(resource.type_def.clone()), &here());
     let meta = type_tokens(api, &TypeRef::Named(def.meta_def.clone()), &here());
@@ -62,7 +58,7 @@ fn emit_sensor(api: &Api, def: &SensorDef, object_impl: bool) -> TokenStream {
     } else {
         quote!(self.#meta_field.as_ref())
     };
-    let object_impl = object_impl.then(|| {
+    let object_impl = def.object_impl.then(|| {
         quote! {
             impl crate::runtime::sensor::Object for #object {
                 type Meta = #meta;
@@ -104,16 +100,12 @@ fn emit_root(api: &Api, features: &Features, defs: &[SensorDef]) -> TokenStream 
         let cfg = features.of_module(&def.module).map(|f| quote!(#[cfg(feature = #f)]));
         quote!(#cfg &#(#path::)*SENSOR)
     });
-    let mut metas: BTreeSet<&str> = defs.iter().map(|d| d.meta_def.as_str()).collect();
     // Custom resources carry the standard ObjectMeta when the spec has it.
-    let dynamic_meta = match api.object_meta().filter(|meta| crate::ir::sensors::is_object_meta(api, meta)) {
-        Some(standard) => {
-            metas.insert(standard);
-            type_tokens(api, &TypeRef::Named(standard.to_string()), &here())
-        }
+    let dynamic_meta = match &api.sensors.dynamic_meta {
+        Some(standard) => type_tokens(api, &TypeRef::Named(standard.clone()), &here()),
         None => quote!(::serde_json::Value),
     };
-    let meta_impls = metas.iter().map(|def| emit_metadata_impl(api, def));
+    let meta_impls = api.sensors.metas.iter().map(|(def, idents)| emit_metadata_impl(api, def, idents));
     quote! {
         /// Every sensor, sorted by name: for [`crate::runtime::sensor::find`] and the CLI.
         pub static REGISTRY: &[&crate::runtime::sensor::SensorSpec] = &[#(#entries),*];
@@ -141,10 +133,9 @@ fn emit_root(api: &Api, features: &Features, defs: &[SensorDef]) -> TokenStream 
 }
 
 /// `Metadata` for an `ObjectMeta` type.
-fn emit_metadata_impl(api: &Api, def: &str) -> TokenStream {
+fn emit_metadata_impl(api: &Api, def: &str, idents: &[String; 4]) -> TokenStream {
     let ty = type_tokens(api, &TypeRef::Named(def.to_string()), &here());
-    let idents: Vec<_> = meta_idents(api, def).iter().map(|i| format_ident!("{}", i)).collect();
-    let [name, namespace, uid, resource_version] = idents.as_slice() else { return TokenStream::new() };
+    let [name, namespace, uid, resource_version] = idents.each_ref().map(|i| format_ident!("{}", i));
     quote! {
         impl crate::runtime::sensor::Metadata for #ty {
             fn name(&self) -> ::core::option::Option<&str> {

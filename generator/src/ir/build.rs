@@ -27,9 +27,13 @@ pub fn build(spec: &Spec, selection: &super::filter::Selection) -> Result<Api> {
         query_sets,
         group_modules,
         param_specs: Vec::new(),
+        features: Default::default(),
+        sensors: Default::default(),
     };
     super::filter::apply(&mut api, selection)?;
-    // Names of what is emitted, among what is left.
+    // Names of what is emitted, among what is left; then what is decided from those names.
     api.param_specs = super::actions::name_actions(&mut api.operations);
+    api.features = super::features::features(&api);
+    api.sensors = super::sensors::sensors(&api);
     Ok(api)
 }

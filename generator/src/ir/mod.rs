@@ -38,6 +38,10 @@ pub struct Api {
     pub group_modules: BTreeMap<String, String>,
     /// The parameter descriptors the actions share, sorted by what they describe.
     pub param_specs: Vec<actions::ParamSpec>,
+    /// The emitted crate's cargo features: which module each gates, what each enables.
+    pub features: features::Features,
+    /// Every sensor, and the metadata impls they need.
+    pub sensors: sensors::Sensors,
 }
 
 /// A Rust path: the module segments below the crate root and the item's name.
@@ -181,12 +185,24 @@ pub struct Resource {
     pub type_def: String,
     /// The definition of its list kind, if it can be listed.
     pub list_def: Option<String>,
+    /// How the list kind pages, when it is shaped as Kubernetes lists are.
+    pub list_page: Option<ListPage>,
     /// Kubernetes verbs, in the canonical order of [`Verb::ALL`].
     pub verbs: Vec<Verb>,
     pub subresources: Vec<Subresource>,
     /// Found by [`crate::infer`] (the spec has no Kubernetes extensions for it), not read
     /// from `x-kubernetes-group-version-kind` and `x-kubernetes-action`.
     pub inferred: bool,
+}
+
+/// A list kind shaped as Kubernetes lists are (required `items` of the kind, optional
+/// `metadata` with an optional string `continue`): the Rust names of those fields, so that
+/// pagination can be followed generically.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListPage {
+    pub items: String,
+    pub metadata: String,
+    pub continue_field: String,
 }
 
 /// A subresource such as `status`, `scale`, `log`.

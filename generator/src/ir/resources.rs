@@ -46,6 +46,7 @@ pub fn resources(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Vec<Resource
             scope: Scope::Cluster,
             type_def: def.def_name.clone(),
             list_def: None,
+            list_page: None,
             verbs: Vec::new(),
             subresources: Vec::new(),
             inferred: false,
@@ -76,7 +77,30 @@ pub fn resources(spec: &Spec, types: &BTreeMap<String, TypeDef>) -> Vec<Resource
             }
         }
     }
-    found.into_values().collect()
+    let mut out: Vec<Resource> = found.into_values().collect();
+    for resource in &mut out {
+        resource.list_page = resource.list_def.as_ref().and_then(|list| list_page(types, list, &resource.type_def));
+    }
+    out
+}
+
+/// How a list kind of `item` pages, if it is shaped as Kubernetes lists are.
+fn list_page(types: &BTreeMap<String, TypeDef>, list: &str, item: &str) -> Option<ListPage> {
+    let Shape::Struct { fields } = &types.get(list)?.shape else { return None };
+    let items = fields.iter().find(|f| f.wire == "items" && f.required)?;
+    let metadata = fields.iter().find(|f| f.wire == "metadata" && !f.required)?;
+    let (TypeRef::Vec(inner), TypeRef::Named(meta_def)) = (&items.ty, &metadata.ty) else { return None };
+    if **inner != TypeRef::Named(item.to_string()) {
+        return None;
+    }
+    let Shape::Struct { fields: meta_fields } = &types.get(meta_def)?.shape else { return None };
+    let continue_field =
+        meta_fields.iter().find(|f| f.wire == "continue" && !f.required && f.ty == TypeRef::String)?;
+    Some(ListPage {
+        items: items.ident.clone(),
+        metadata: metadata.ident.clone(),
+        continue_field: continue_field.ident.clone(),
+    })
 }
 
 fn subresource<'r>(resource: &'r mut Resource, name: &str, op: &model::Operation) -> &'r mut Subresource {

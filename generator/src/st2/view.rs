@@ -1,7 +1,6 @@
 //! What the pack needs from the IR, read in one place: the actions of the crate's registry with
 //! their parameter tables, and the watchable resources. The pack's emitters read only these.
 
-use crate::ir::sensors::sensors as ir_sensors;
 use crate::ir::special::is_token;
 use crate::ir::{Api, Field, Operation, ParamLocation, Scope, Shape, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -101,7 +100,8 @@ pub struct SensorView {
 
 /// Every sensor of the registry, sorted by name.
 pub fn sensors(api: &Api) -> Vec<SensorView> {
-    ir_sensors(api)
+    api.sensors
+        .defs
         .iter()
         .map(|def| {
             let gvk = &def.resource.gvk;
