@@ -30,11 +30,8 @@ pub fn emit_type_meta(api: &Api, t: &TypeDef) -> TokenStream {
 fn emit_list_page(api: &Api, list: &TypeDef, item: &TypeDef, page: &ListPage) -> TokenStream {
     let list_name = super::types::type_tokens(api, &TypeRef::Named(list.def_name.clone()), &item.path.module);
     let item_ty = super::types::type_tokens(api, &TypeRef::Named(item.def_name.clone()), &item.path.module);
-    let (items_ident, metadata_ident, continue_ident) = (
-        format_ident!("{}", page.items),
-        format_ident!("{}", page.metadata),
-        format_ident!("{}", page.continue_field),
-    );
+    let (items_ident, metadata_ident, continue_ident) =
+        (format_ident!("{}", page.items), format_ident!("{}", page.metadata), format_ident!("{}", page.continue_field));
     quote! {
         impl crate::runtime::request::List for #list_name {
             type Item = #item_ty;

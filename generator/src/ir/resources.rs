@@ -94,8 +94,7 @@ fn list_page(types: &BTreeMap<String, TypeDef>, list: &str, item: &str) -> Optio
         return None;
     }
     let Shape::Struct { fields: meta_fields } = &types.get(meta_def)?.shape else { return None };
-    let continue_field =
-        meta_fields.iter().find(|f| f.wire == "continue" && !f.required && f.ty == TypeRef::String)?;
+    let continue_field = meta_fields.iter().find(|f| f.wire == "continue" && !f.required && f.ty == TypeRef::String)?;
     Some(ListPage {
         items: items.ident.clone(),
         metadata: metadata.ident.clone(),

@@ -52,7 +52,9 @@ pub fn sensors(api: &Api) -> Sensors {
     // In the order emitted (by group-version module, then name), the first sensor of a kind
     // implements its `Object`.
     let mut order: Vec<&mut SensorDef> = defs.iter_mut().collect();
-    order.sort_by(|a, b| a.module[..a.module.len().saturating_sub(1)].cmp(&b.module[..b.module.len().saturating_sub(1)]));
+    order.sort_by(|a, b| {
+        a.module[..a.module.len().saturating_sub(1)].cmp(&b.module[..b.module.len().saturating_sub(1)])
+    });
     let mut kinds = BTreeSet::new();
     for def in order {
         def.object_impl = kinds.insert(def.resource.type_def.clone());
