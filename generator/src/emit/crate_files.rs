@@ -23,6 +23,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/actions.rs", include_str!("../../../templates/runtime/actions.rs")),
     ("src/runtime/byte_string.rs", include_str!("../../../templates/runtime/byte_string.rs")),
     ("src/runtime/int_or_string.rs", include_str!("../../../templates/runtime/int_or_string.rs")),
+    ("src/runtime/path.rs", include_str!("../../../templates/runtime/path.rs")),
     ("src/runtime/quantity.rs", include_str!("../../../templates/runtime/quantity.rs")),
     ("src/runtime/request.rs", include_str!("../../../templates/runtime/request.rs")),
     ("src/runtime/sensor/mod.rs", include_str!("../../../templates/runtime/sensor/mod.rs")),

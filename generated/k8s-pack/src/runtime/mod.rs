@@ -11,6 +11,7 @@ pub mod actions;
 pub mod sensor;
 mod byte_string;
 mod int_or_string;
+pub mod path;
 mod quantity;
 pub mod request;
 #[doc(hidden)]

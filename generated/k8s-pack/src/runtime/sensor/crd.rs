@@ -6,6 +6,7 @@
 
 use super::{DynamicObject, Metadata, ResourceInfo, Sensor, SensorError, SensorOptions, ShutdownHandle, Trigger};
 use crate::runtime::client::Client;
+use crate::runtime::path::{api_version, ResourcePath};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -211,14 +212,26 @@ fn custom_resource(fields: &serde_json::Map<String, Value>) -> Option<(ResourceI
     let version = served.clone().find(|v| flag(v, "storage")).or_else(|| served.clone().next())?;
     let version = version.get("name")?.as_str()?;
     let namespaced = spec.get("scope").and_then(Value::as_str) != Some("Cluster");
-    let base = format!("/apis/{group}/{version}");
+    let list = |namespaced: bool| {
+        let path = ResourcePath {
+            group: group.to_string(),
+            version: version.to_string(),
+            legacy_watch: false,
+            namespaced,
+            plural: plural.to_string(),
+            name_param: None,
+            subresource: None,
+            rest: Vec::new(),
+        };
+        path.to_string()
+    };
     let info = ResourceInfo {
         name: format!("{group}/{version}/{plural}"),
-        api_version: format!("{group}/{version}"),
+        api_version: api_version(group, version),
         kind: kind.to_string(),
         plural: plural.to_string(),
-        namespaced_path: namespaced.then(|| format!("{base}/namespaces/{{namespace}}/{plural}")),
-        cluster_path: Some(format!("{base}/{plural}")),
+        namespaced_path: namespaced.then(|| list(true)),
+        cluster_path: Some(list(false)),
         sensitive: Vec::new(),
     };
     Some((info, group.to_string()))
