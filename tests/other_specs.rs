@@ -137,3 +137,22 @@ fn other_versions_and_mapping_specs_compile_cleanly() {
     }
     cargo(ws, &doc_args, Some("-D warnings"));
 }
+
+/// One kind served under two plurals (specs/adversarial/resources.json, `Widget` as `widgets`
+/// and `gadgets`): the kind's `Resource` impl is the first resource's, so only that sensor
+/// reads its metadata from the kind; the other spells out its own plural.
+#[test]
+fn a_kind_served_under_two_plurals_gives_each_sensor_its_own_plural() {
+    let docs = read_documents(&[repo_root().join("specs/adversarial/resources.json")]).unwrap();
+    let api = k8s_packgen::build_api(&docs).unwrap();
+    let from_kind = |name: &str| api.sensors.defs.iter().find(|d| d.name == name).map(|d| d.from_kind);
+    assert_eq!(from_kind("example.com/v1/gadgets"), Some(true));
+    assert_eq!(from_kind("example.com/v1/widgets"), Some(false));
+    let output = generate(&docs, &Options::default()).unwrap();
+    let sensors = &output.files["src/sensors/example_com/v1.rs"];
+    let (gadgets, widgets) = sensors.split_once("pub mod widgets").unwrap();
+    assert!(gadgets.contains("SensorSpec::of::<") && !gadgets.contains("plural:"), "{sensors}");
+    assert!(widgets.contains("plural: \"widgets\"") && widgets.contains("kind: \"Widget\""), "{sensors}");
+    let kind = &output.files["src/com/example/v1.rs"];
+    assert!(kind.contains("const PLURAL: &'static str = \"gadgets\";"), "{kind}");
+}

@@ -46,6 +46,23 @@ fn emit_sensor(api: &Api, def: &SensorDef) -> TokenStream {
     };
     let (namespaced_path, cluster_path) = (option(&def.namespaced_path), option(&def.cluster_path));
     let sensitive = &def.sensitive;
+    let spec = if def.from_kind {
+        quote! {
+            crate::runtime::sensor::SensorSpec::of::<#object>(#name, #namespaced_path, #cluster_path, &[#(#sensitive),*])
+        }
+    } else {
+        quote! {
+            crate::runtime::sensor::SensorSpec {
+                name: #name,
+                api_version: #api_version,
+                kind: #kind,
+                plural: #plural,
+                namespaced_path: #namespaced_path,
+                cluster_path: #cluster_path,
+                sensitive: &[#(#sensitive),*],
+            }
+        }
+    };
     let scope = match resource.scope {
         Scope::Namespaced => "namespaced: in one namespace or across all of them",
         Scope::Cluster => "cluster-scoped",
@@ -72,15 +89,7 @@ fn emit_sensor(api: &Api, def: &SensorDef) -> TokenStream {
         #[doc = #doc]
         pub mod #module {
             #[doc = #doc]
-            pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-                name: #name,
-                api_version: #api_version,
-                kind: #kind,
-                plural: #plural,
-                namespaced_path: #namespaced_path,
-                cluster_path: #cluster_path,
-                sensitive: &[#(#sensitive),*],
-            };
+            pub static SENSOR: crate::runtime::sensor::SensorSpec = #spec;
             #[doc = #fn_doc]
             pub fn sensor(
                 client: crate::runtime::Client,

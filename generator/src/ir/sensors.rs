@@ -29,6 +29,10 @@ pub struct SensorDef {
     /// This sensor's module implements `Object` for the kind: the first of the resources that
     /// share one kind.
     pub object_impl: bool,
+    /// The kind's `TypeMeta` and `Resource` impls describe this resource, so the sensor reads
+    /// its apiVersion, kind and plural from them (false only where one kind serves two
+    /// resources and the impls are the other's).
+    pub from_kind: bool,
     /// The module below `sensors` (`["core", "v1", "secrets"]`), as for actions.
     pub module: Vec<String>,
     /// The list path in one namespace, with `{namespace}`.
@@ -95,6 +99,8 @@ fn sensor(api: &Api, resource: &Resource) -> Option<SensorDef> {
         name: format!("{group}/{}/{}", resource.gvk.version, resource.plural),
         resource: resource.clone(),
         object_impl: false,
+        from_kind: api.resource_of(&resource.type_def) == Some(resource)
+            && api.type_def(&resource.type_def)?.type_meta.as_ref().is_none_or(|gvk| *gvk == resource.gvk),
         module,
         namespaced_path: namespaced.map(|op| op.path.clone()),
         cluster_path: cluster.map(|op| op.path.clone()),

@@ -83,6 +83,19 @@ pub struct SensorSpec {
     pub sensitive: &'static [&'static str],
 }
 
+impl SensorSpec {
+    /// The sensor of `K`: its apiVersion, kind and plural are `K`'s own constants (the type is
+    /// where a resource's metadata lives); the rest says where its lists are and what it hides.
+    pub const fn of<K: super::Resource>(
+        name: &'static str,
+        namespaced_path: Option<&'static str>,
+        cluster_path: Option<&'static str>,
+        sensitive: &'static [&'static str],
+    ) -> SensorSpec {
+        SensorSpec { name, api_version: K::API_VERSION, kind: K::KIND, plural: K::PLURAL, namespaced_path, cluster_path, sensitive }
+    }
+}
+
 /// The same, owned: for the specs and for custom resources found at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceInfo {

@@ -3,17 +3,16 @@
 /// The sensor of `admissionregistration.k8s.io/v1` `MutatingAdmissionPolicy` objects (`admissionregistration.k8s.io/v1/mutatingadmissionpolicies`, cluster-scoped).
 pub mod mutating_admission_policies {
     /// The sensor of `admissionregistration.k8s.io/v1` `MutatingAdmissionPolicy` objects (`admissionregistration.k8s.io/v1/mutatingadmissionpolicies`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1/mutatingadmissionpolicies",
-        api_version: "admissionregistration.k8s.io/v1",
-        kind: "MutatingAdmissionPolicy",
-        plural: "mutatingadmissionpolicies",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1::MutatingAdmissionPolicy,
+    >(
+        "admissionregistration.k8s.io/v1/mutatingadmissionpolicies",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1/mutatingadmissionpolicies",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `MutatingAdmissionPolicy` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -38,17 +37,16 @@ pub mod mutating_admission_policies {
 /// The sensor of `admissionregistration.k8s.io/v1` `MutatingAdmissionPolicyBinding` objects (`admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings`, cluster-scoped).
 pub mod mutating_admission_policy_bindings {
     /// The sensor of `admissionregistration.k8s.io/v1` `MutatingAdmissionPolicyBinding` objects (`admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings",
-        api_version: "admissionregistration.k8s.io/v1",
-        kind: "MutatingAdmissionPolicyBinding",
-        plural: "mutatingadmissionpolicybindings",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1::MutatingAdmissionPolicyBinding,
+    >(
+        "admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `MutatingAdmissionPolicyBinding` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -73,17 +71,16 @@ pub mod mutating_admission_policy_bindings {
 /// The sensor of `admissionregistration.k8s.io/v1` `MutatingWebhookConfiguration` objects (`admissionregistration.k8s.io/v1/mutatingwebhookconfigurations`, cluster-scoped).
 pub mod mutating_webhook_configurations {
     /// The sensor of `admissionregistration.k8s.io/v1` `MutatingWebhookConfiguration` objects (`admissionregistration.k8s.io/v1/mutatingwebhookconfigurations`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
-        api_version: "admissionregistration.k8s.io/v1",
-        kind: "MutatingWebhookConfiguration",
-        plural: "mutatingwebhookconfigurations",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1::MutatingWebhookConfiguration,
+    >(
+        "admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `MutatingWebhookConfiguration` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -108,17 +105,16 @@ pub mod mutating_webhook_configurations {
 /// The sensor of `admissionregistration.k8s.io/v1` `ValidatingAdmissionPolicy` objects (`admissionregistration.k8s.io/v1/validatingadmissionpolicies`, cluster-scoped).
 pub mod validating_admission_policies {
     /// The sensor of `admissionregistration.k8s.io/v1` `ValidatingAdmissionPolicy` objects (`admissionregistration.k8s.io/v1/validatingadmissionpolicies`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1/validatingadmissionpolicies",
-        api_version: "admissionregistration.k8s.io/v1",
-        kind: "ValidatingAdmissionPolicy",
-        plural: "validatingadmissionpolicies",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1::ValidatingAdmissionPolicy,
+    >(
+        "admissionregistration.k8s.io/v1/validatingadmissionpolicies",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ValidatingAdmissionPolicy` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -143,17 +139,16 @@ pub mod validating_admission_policies {
 /// The sensor of `admissionregistration.k8s.io/v1` `ValidatingAdmissionPolicyBinding` objects (`admissionregistration.k8s.io/v1/validatingadmissionpolicybindings`, cluster-scoped).
 pub mod validating_admission_policy_bindings {
     /// The sensor of `admissionregistration.k8s.io/v1` `ValidatingAdmissionPolicyBinding` objects (`admissionregistration.k8s.io/v1/validatingadmissionpolicybindings`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1/validatingadmissionpolicybindings",
-        api_version: "admissionregistration.k8s.io/v1",
-        kind: "ValidatingAdmissionPolicyBinding",
-        plural: "validatingadmissionpolicybindings",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1::ValidatingAdmissionPolicyBinding,
+    >(
+        "admissionregistration.k8s.io/v1/validatingadmissionpolicybindings",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ValidatingAdmissionPolicyBinding` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -178,17 +173,16 @@ pub mod validating_admission_policy_bindings {
 /// The sensor of `admissionregistration.k8s.io/v1` `ValidatingWebhookConfiguration` objects (`admissionregistration.k8s.io/v1/validatingwebhookconfigurations`, cluster-scoped).
 pub mod validating_webhook_configurations {
     /// The sensor of `admissionregistration.k8s.io/v1` `ValidatingWebhookConfiguration` objects (`admissionregistration.k8s.io/v1/validatingwebhookconfigurations`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
-        api_version: "admissionregistration.k8s.io/v1",
-        kind: "ValidatingWebhookConfiguration",
-        plural: "validatingwebhookconfigurations",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1::ValidatingWebhookConfiguration,
+    >(
+        "admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ValidatingWebhookConfiguration` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,17 +3,16 @@
 /// The sensor of `admissionregistration.k8s.io/v1alpha1` `MutatingAdmissionPolicy` objects (`admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies`, cluster-scoped).
 pub mod mutating_admission_policies {
     /// The sensor of `admissionregistration.k8s.io/v1alpha1` `MutatingAdmissionPolicy` objects (`admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies",
-        api_version: "admissionregistration.k8s.io/v1alpha1",
-        kind: "MutatingAdmissionPolicy",
-        plural: "mutatingadmissionpolicies",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1alpha1::MutatingAdmissionPolicy,
+    >(
+        "admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicies",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `MutatingAdmissionPolicy` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -38,17 +37,16 @@ pub mod mutating_admission_policies {
 /// The sensor of `admissionregistration.k8s.io/v1alpha1` `MutatingAdmissionPolicyBinding` objects (`admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicybindings`, cluster-scoped).
 pub mod mutating_admission_policy_bindings {
     /// The sensor of `admissionregistration.k8s.io/v1alpha1` `MutatingAdmissionPolicyBinding` objects (`admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicybindings`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicybindings",
-        api_version: "admissionregistration.k8s.io/v1alpha1",
-        kind: "MutatingAdmissionPolicyBinding",
-        plural: "mutatingadmissionpolicybindings",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::admissionregistration::v1alpha1::MutatingAdmissionPolicyBinding,
+    >(
+        "admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicybindings",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/admissionregistration.k8s.io/v1alpha1/mutatingadmissionpolicybindings",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `MutatingAdmissionPolicyBinding` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

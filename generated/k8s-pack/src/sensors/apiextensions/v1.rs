@@ -3,17 +3,16 @@
 /// The sensor of `apiextensions.k8s.io/v1` `CustomResourceDefinition` objects (`apiextensions.k8s.io/v1/customresourcedefinitions`, cluster-scoped).
 pub mod custom_resource_definitions {
     /// The sensor of `apiextensions.k8s.io/v1` `CustomResourceDefinition` objects (`apiextensions.k8s.io/v1/customresourcedefinitions`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "apiextensions.k8s.io/v1/customresourcedefinitions",
-        api_version: "apiextensions.k8s.io/v1",
-        kind: "CustomResourceDefinition",
-        plural: "customresourcedefinitions",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition,
+    >(
+        "apiextensions.k8s.io/v1/customresourcedefinitions",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `CustomResourceDefinition` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

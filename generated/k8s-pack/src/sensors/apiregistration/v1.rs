@@ -3,17 +3,14 @@
 /// The sensor of `apiregistration.k8s.io/v1` `APIService` objects (`apiregistration.k8s.io/v1/apiservices`, cluster-scoped).
 pub mod api_services {
     /// The sensor of `apiregistration.k8s.io/v1` `APIService` objects (`apiregistration.k8s.io/v1/apiservices`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "apiregistration.k8s.io/v1/apiservices",
-        api_version: "apiregistration.k8s.io/v1",
-        kind: "APIService",
-        plural: "apiservices",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/apiregistration.k8s.io/v1/apiservices",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::kube_aggregator::pkg::apis::apiregistration::v1::APIService,
+    >(
+        "apiregistration.k8s.io/v1/apiservices",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/apiregistration.k8s.io/v1/apiservices"),
+        &[],
+    );
     /// A sensor of `APIService` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

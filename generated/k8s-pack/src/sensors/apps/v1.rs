@@ -3,17 +3,16 @@
 /// The sensor of `apps/v1` `ControllerRevision` objects (`apps/v1/controllerrevisions`, namespaced: in one namespace or across all of them).
 pub mod controller_revisions {
     /// The sensor of `apps/v1` `ControllerRevision` objects (`apps/v1/controllerrevisions`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "apps/v1/controllerrevisions",
-        api_version: "apps/v1",
-        kind: "ControllerRevision",
-        plural: "controllerrevisions",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::apps::v1::ControllerRevision,
+    >(
+        "apps/v1/controllerrevisions",
+        ::core::option::Option::Some(
             "/apis/apps/v1/namespaces/{namespace}/controllerrevisions",
         ),
-        cluster_path: ::core::option::Option::Some("/apis/apps/v1/controllerrevisions"),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/apps/v1/controllerrevisions"),
+        &[],
+    );
     /// A sensor of `ControllerRevision` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,17 +34,14 @@ pub mod controller_revisions {
 /// The sensor of `apps/v1` `DaemonSet` objects (`apps/v1/daemonsets`, namespaced: in one namespace or across all of them).
 pub mod daemon_sets {
     /// The sensor of `apps/v1` `DaemonSet` objects (`apps/v1/daemonsets`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "apps/v1/daemonsets",
-        api_version: "apps/v1",
-        kind: "DaemonSet",
-        plural: "daemonsets",
-        namespaced_path: ::core::option::Option::Some(
-            "/apis/apps/v1/namespaces/{namespace}/daemonsets",
-        ),
-        cluster_path: ::core::option::Option::Some("/apis/apps/v1/daemonsets"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::apps::v1::DaemonSet,
+    >(
+        "apps/v1/daemonsets",
+        ::core::option::Option::Some("/apis/apps/v1/namespaces/{namespace}/daemonsets"),
+        ::core::option::Option::Some("/apis/apps/v1/daemonsets"),
+        &[],
+    );
     /// A sensor of `DaemonSet` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -67,17 +63,14 @@ pub mod daemon_sets {
 /// The sensor of `apps/v1` `Deployment` objects (`apps/v1/deployments`, namespaced: in one namespace or across all of them).
 pub mod deployments {
     /// The sensor of `apps/v1` `Deployment` objects (`apps/v1/deployments`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "apps/v1/deployments",
-        api_version: "apps/v1",
-        kind: "Deployment",
-        plural: "deployments",
-        namespaced_path: ::core::option::Option::Some(
-            "/apis/apps/v1/namespaces/{namespace}/deployments",
-        ),
-        cluster_path: ::core::option::Option::Some("/apis/apps/v1/deployments"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::apps::v1::Deployment,
+    >(
+        "apps/v1/deployments",
+        ::core::option::Option::Some("/apis/apps/v1/namespaces/{namespace}/deployments"),
+        ::core::option::Option::Some("/apis/apps/v1/deployments"),
+        &[],
+    );
     /// A sensor of `Deployment` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -99,17 +92,14 @@ pub mod deployments {
 /// The sensor of `apps/v1` `ReplicaSet` objects (`apps/v1/replicasets`, namespaced: in one namespace or across all of them).
 pub mod replica_sets {
     /// The sensor of `apps/v1` `ReplicaSet` objects (`apps/v1/replicasets`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "apps/v1/replicasets",
-        api_version: "apps/v1",
-        kind: "ReplicaSet",
-        plural: "replicasets",
-        namespaced_path: ::core::option::Option::Some(
-            "/apis/apps/v1/namespaces/{namespace}/replicasets",
-        ),
-        cluster_path: ::core::option::Option::Some("/apis/apps/v1/replicasets"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::apps::v1::ReplicaSet,
+    >(
+        "apps/v1/replicasets",
+        ::core::option::Option::Some("/apis/apps/v1/namespaces/{namespace}/replicasets"),
+        ::core::option::Option::Some("/apis/apps/v1/replicasets"),
+        &[],
+    );
     /// A sensor of `ReplicaSet` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -131,17 +121,16 @@ pub mod replica_sets {
 /// The sensor of `apps/v1` `StatefulSet` objects (`apps/v1/statefulsets`, namespaced: in one namespace or across all of them).
 pub mod stateful_sets {
     /// The sensor of `apps/v1` `StatefulSet` objects (`apps/v1/statefulsets`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "apps/v1/statefulsets",
-        api_version: "apps/v1",
-        kind: "StatefulSet",
-        plural: "statefulsets",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::apps::v1::StatefulSet,
+    >(
+        "apps/v1/statefulsets",
+        ::core::option::Option::Some(
             "/apis/apps/v1/namespaces/{namespace}/statefulsets",
         ),
-        cluster_path: ::core::option::Option::Some("/apis/apps/v1/statefulsets"),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/apps/v1/statefulsets"),
+        &[],
+    );
     /// A sensor of `StatefulSet` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

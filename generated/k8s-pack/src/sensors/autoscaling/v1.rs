@@ -3,19 +3,16 @@
 /// The sensor of `autoscaling/v1` `HorizontalPodAutoscaler` objects (`autoscaling/v1/horizontalpodautoscalers`, namespaced: in one namespace or across all of them).
 pub mod horizontal_pod_autoscalers {
     /// The sensor of `autoscaling/v1` `HorizontalPodAutoscaler` objects (`autoscaling/v1/horizontalpodautoscalers`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "autoscaling/v1/horizontalpodautoscalers",
-        api_version: "autoscaling/v1",
-        kind: "HorizontalPodAutoscaler",
-        plural: "horizontalpodautoscalers",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::autoscaling::v1::HorizontalPodAutoscaler,
+    >(
+        "autoscaling/v1/horizontalpodautoscalers",
+        ::core::option::Option::Some(
             "/apis/autoscaling/v1/namespaces/{namespace}/horizontalpodautoscalers",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/autoscaling/v1/horizontalpodautoscalers",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/autoscaling/v1/horizontalpodautoscalers"),
+        &[],
+    );
     /// A sensor of `HorizontalPodAutoscaler` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

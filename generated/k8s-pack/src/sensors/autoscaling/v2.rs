@@ -3,19 +3,16 @@
 /// The sensor of `autoscaling/v2` `HorizontalPodAutoscaler` objects (`autoscaling/v2/horizontalpodautoscalers`, namespaced: in one namespace or across all of them).
 pub mod horizontal_pod_autoscalers {
     /// The sensor of `autoscaling/v2` `HorizontalPodAutoscaler` objects (`autoscaling/v2/horizontalpodautoscalers`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "autoscaling/v2/horizontalpodautoscalers",
-        api_version: "autoscaling/v2",
-        kind: "HorizontalPodAutoscaler",
-        plural: "horizontalpodautoscalers",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::autoscaling::v2::HorizontalPodAutoscaler,
+    >(
+        "autoscaling/v2/horizontalpodautoscalers",
+        ::core::option::Option::Some(
             "/apis/autoscaling/v2/namespaces/{namespace}/horizontalpodautoscalers",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/autoscaling/v2/horizontalpodautoscalers",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/autoscaling/v2/horizontalpodautoscalers"),
+        &[],
+    );
     /// A sensor of `HorizontalPodAutoscaler` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

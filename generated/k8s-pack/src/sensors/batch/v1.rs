@@ -3,17 +3,14 @@
 /// The sensor of `batch/v1` `CronJob` objects (`batch/v1/cronjobs`, namespaced: in one namespace or across all of them).
 pub mod cron_jobs {
     /// The sensor of `batch/v1` `CronJob` objects (`batch/v1/cronjobs`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "batch/v1/cronjobs",
-        api_version: "batch/v1",
-        kind: "CronJob",
-        plural: "cronjobs",
-        namespaced_path: ::core::option::Option::Some(
-            "/apis/batch/v1/namespaces/{namespace}/cronjobs",
-        ),
-        cluster_path: ::core::option::Option::Some("/apis/batch/v1/cronjobs"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::batch::v1::CronJob,
+    >(
+        "batch/v1/cronjobs",
+        ::core::option::Option::Some("/apis/batch/v1/namespaces/{namespace}/cronjobs"),
+        ::core::option::Option::Some("/apis/batch/v1/cronjobs"),
+        &[],
+    );
     /// A sensor of `CronJob` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,17 +32,14 @@ pub mod cron_jobs {
 /// The sensor of `batch/v1` `Job` objects (`batch/v1/jobs`, namespaced: in one namespace or across all of them).
 pub mod jobs {
     /// The sensor of `batch/v1` `Job` objects (`batch/v1/jobs`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "batch/v1/jobs",
-        api_version: "batch/v1",
-        kind: "Job",
-        plural: "jobs",
-        namespaced_path: ::core::option::Option::Some(
-            "/apis/batch/v1/namespaces/{namespace}/jobs",
-        ),
-        cluster_path: ::core::option::Option::Some("/apis/batch/v1/jobs"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::batch::v1::Job,
+    >(
+        "batch/v1/jobs",
+        ::core::option::Option::Some("/apis/batch/v1/namespaces/{namespace}/jobs"),
+        ::core::option::Option::Some("/apis/batch/v1/jobs"),
+        &[],
+    );
     /// A sensor of `Job` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

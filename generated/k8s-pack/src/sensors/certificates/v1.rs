@@ -3,17 +3,16 @@
 /// The sensor of `certificates.k8s.io/v1` `CertificateSigningRequest` objects (`certificates.k8s.io/v1/certificatesigningrequests`, cluster-scoped).
 pub mod certificate_signing_requests {
     /// The sensor of `certificates.k8s.io/v1` `CertificateSigningRequest` objects (`certificates.k8s.io/v1/certificatesigningrequests`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "certificates.k8s.io/v1/certificatesigningrequests",
-        api_version: "certificates.k8s.io/v1",
-        kind: "CertificateSigningRequest",
-        plural: "certificatesigningrequests",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::certificates::v1::CertificateSigningRequest,
+    >(
+        "certificates.k8s.io/v1/certificatesigningrequests",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/certificates.k8s.io/v1/certificatesigningrequests",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `CertificateSigningRequest` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

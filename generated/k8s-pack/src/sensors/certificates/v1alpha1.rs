@@ -3,17 +3,16 @@
 /// The sensor of `certificates.k8s.io/v1alpha1` `ClusterTrustBundle` objects (`certificates.k8s.io/v1alpha1/clustertrustbundles`, cluster-scoped).
 pub mod cluster_trust_bundles {
     /// The sensor of `certificates.k8s.io/v1alpha1` `ClusterTrustBundle` objects (`certificates.k8s.io/v1alpha1/clustertrustbundles`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "certificates.k8s.io/v1alpha1/clustertrustbundles",
-        api_version: "certificates.k8s.io/v1alpha1",
-        kind: "ClusterTrustBundle",
-        plural: "clustertrustbundles",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::certificates::v1alpha1::ClusterTrustBundle,
+    >(
+        "certificates.k8s.io/v1alpha1/clustertrustbundles",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/certificates.k8s.io/v1alpha1/clustertrustbundles",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ClusterTrustBundle` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

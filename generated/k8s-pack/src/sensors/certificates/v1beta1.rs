@@ -3,17 +3,16 @@
 /// The sensor of `certificates.k8s.io/v1beta1` `ClusterTrustBundle` objects (`certificates.k8s.io/v1beta1/clustertrustbundles`, cluster-scoped).
 pub mod cluster_trust_bundles {
     /// The sensor of `certificates.k8s.io/v1beta1` `ClusterTrustBundle` objects (`certificates.k8s.io/v1beta1/clustertrustbundles`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "certificates.k8s.io/v1beta1/clustertrustbundles",
-        api_version: "certificates.k8s.io/v1beta1",
-        kind: "ClusterTrustBundle",
-        plural: "clustertrustbundles",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::certificates::v1beta1::ClusterTrustBundle,
+    >(
+        "certificates.k8s.io/v1beta1/clustertrustbundles",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/certificates.k8s.io/v1beta1/clustertrustbundles",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ClusterTrustBundle` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -38,19 +37,18 @@ pub mod cluster_trust_bundles {
 /// The sensor of `certificates.k8s.io/v1beta1` `PodCertificateRequest` objects (`certificates.k8s.io/v1beta1/podcertificaterequests`, namespaced: in one namespace or across all of them).
 pub mod pod_certificate_requests {
     /// The sensor of `certificates.k8s.io/v1beta1` `PodCertificateRequest` objects (`certificates.k8s.io/v1beta1/podcertificaterequests`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "certificates.k8s.io/v1beta1/podcertificaterequests",
-        api_version: "certificates.k8s.io/v1beta1",
-        kind: "PodCertificateRequest",
-        plural: "podcertificaterequests",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::certificates::v1beta1::PodCertificateRequest,
+    >(
+        "certificates.k8s.io/v1beta1/podcertificaterequests",
+        ::core::option::Option::Some(
             "/apis/certificates.k8s.io/v1beta1/namespaces/{namespace}/podcertificaterequests",
         ),
-        cluster_path: ::core::option::Option::Some(
+        ::core::option::Option::Some(
             "/apis/certificates.k8s.io/v1beta1/podcertificaterequests",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `PodCertificateRequest` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

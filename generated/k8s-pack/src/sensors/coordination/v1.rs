@@ -3,19 +3,16 @@
 /// The sensor of `coordination.k8s.io/v1` `Lease` objects (`coordination.k8s.io/v1/leases`, namespaced: in one namespace or across all of them).
 pub mod leases {
     /// The sensor of `coordination.k8s.io/v1` `Lease` objects (`coordination.k8s.io/v1/leases`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "coordination.k8s.io/v1/leases",
-        api_version: "coordination.k8s.io/v1",
-        kind: "Lease",
-        plural: "leases",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::coordination::v1::Lease,
+    >(
+        "coordination.k8s.io/v1/leases",
+        ::core::option::Option::Some(
             "/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/coordination.k8s.io/v1/leases",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/coordination.k8s.io/v1/leases"),
+        &[],
+    );
     /// A sensor of `Lease` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

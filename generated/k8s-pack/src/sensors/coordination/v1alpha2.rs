@@ -3,19 +3,18 @@
 /// The sensor of `coordination.k8s.io/v1alpha2` `LeaseCandidate` objects (`coordination.k8s.io/v1alpha2/leasecandidates`, namespaced: in one namespace or across all of them).
 pub mod lease_candidates {
     /// The sensor of `coordination.k8s.io/v1alpha2` `LeaseCandidate` objects (`coordination.k8s.io/v1alpha2/leasecandidates`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "coordination.k8s.io/v1alpha2/leasecandidates",
-        api_version: "coordination.k8s.io/v1alpha2",
-        kind: "LeaseCandidate",
-        plural: "leasecandidates",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::coordination::v1alpha2::LeaseCandidate,
+    >(
+        "coordination.k8s.io/v1alpha2/leasecandidates",
+        ::core::option::Option::Some(
             "/apis/coordination.k8s.io/v1alpha2/namespaces/{namespace}/leasecandidates",
         ),
-        cluster_path: ::core::option::Option::Some(
+        ::core::option::Option::Some(
             "/apis/coordination.k8s.io/v1alpha2/leasecandidates",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `LeaseCandidate` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

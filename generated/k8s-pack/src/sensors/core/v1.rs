@@ -3,17 +3,14 @@
 /// The sensor of `v1` `ConfigMap` objects (`core/v1/configmaps`, namespaced: in one namespace or across all of them).
 pub mod config_maps {
     /// The sensor of `v1` `ConfigMap` objects (`core/v1/configmaps`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/configmaps",
-        api_version: "v1",
-        kind: "ConfigMap",
-        plural: "configmaps",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/configmaps",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/configmaps"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::ConfigMap,
+    >(
+        "core/v1/configmaps",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/configmaps"),
+        ::core::option::Option::Some("/api/v1/configmaps"),
+        &[],
+    );
     /// A sensor of `ConfigMap` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,17 +32,14 @@ pub mod config_maps {
 /// The sensor of `v1` `Endpoints` objects (`core/v1/endpoints`, namespaced: in one namespace or across all of them).
 pub mod endpoints {
     /// The sensor of `v1` `Endpoints` objects (`core/v1/endpoints`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/endpoints",
-        api_version: "v1",
-        kind: "Endpoints",
-        plural: "endpoints",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/endpoints",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/endpoints"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::Endpoints,
+    >(
+        "core/v1/endpoints",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/endpoints"),
+        ::core::option::Option::Some("/api/v1/endpoints"),
+        &[],
+    );
     /// A sensor of `Endpoints` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -67,17 +61,14 @@ pub mod endpoints {
 /// The sensor of `v1` `Event` objects (`core/v1/events`, namespaced: in one namespace or across all of them).
 pub mod events {
     /// The sensor of `v1` `Event` objects (`core/v1/events`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/events",
-        api_version: "v1",
-        kind: "Event",
-        plural: "events",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/events",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/events"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::Event,
+    >(
+        "core/v1/events",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/events"),
+        ::core::option::Option::Some("/api/v1/events"),
+        &[],
+    );
     /// A sensor of `Event` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -99,17 +90,14 @@ pub mod events {
 /// The sensor of `v1` `LimitRange` objects (`core/v1/limitranges`, namespaced: in one namespace or across all of them).
 pub mod limit_ranges {
     /// The sensor of `v1` `LimitRange` objects (`core/v1/limitranges`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/limitranges",
-        api_version: "v1",
-        kind: "LimitRange",
-        plural: "limitranges",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/limitranges",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/limitranges"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::LimitRange,
+    >(
+        "core/v1/limitranges",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/limitranges"),
+        ::core::option::Option::Some("/api/v1/limitranges"),
+        &[],
+    );
     /// A sensor of `LimitRange` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -131,15 +119,14 @@ pub mod limit_ranges {
 /// The sensor of `v1` `Namespace` objects (`core/v1/namespaces`, cluster-scoped).
 pub mod namespaces {
     /// The sensor of `v1` `Namespace` objects (`core/v1/namespaces`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/namespaces",
-        api_version: "v1",
-        kind: "Namespace",
-        plural: "namespaces",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some("/api/v1/namespaces"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::Namespace,
+    >(
+        "core/v1/namespaces",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/api/v1/namespaces"),
+        &[],
+    );
     /// A sensor of `Namespace` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -161,15 +148,14 @@ pub mod namespaces {
 /// The sensor of `v1` `Node` objects (`core/v1/nodes`, cluster-scoped).
 pub mod nodes {
     /// The sensor of `v1` `Node` objects (`core/v1/nodes`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/nodes",
-        api_version: "v1",
-        kind: "Node",
-        plural: "nodes",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some("/api/v1/nodes"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::Node,
+    >(
+        "core/v1/nodes",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/api/v1/nodes"),
+        &[],
+    );
     /// A sensor of `Node` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -191,17 +177,16 @@ pub mod nodes {
 /// The sensor of `v1` `PersistentVolumeClaim` objects (`core/v1/persistentvolumeclaims`, namespaced: in one namespace or across all of them).
 pub mod persistent_volume_claims {
     /// The sensor of `v1` `PersistentVolumeClaim` objects (`core/v1/persistentvolumeclaims`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/persistentvolumeclaims",
-        api_version: "v1",
-        kind: "PersistentVolumeClaim",
-        plural: "persistentvolumeclaims",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::PersistentVolumeClaim,
+    >(
+        "core/v1/persistentvolumeclaims",
+        ::core::option::Option::Some(
             "/api/v1/namespaces/{namespace}/persistentvolumeclaims",
         ),
-        cluster_path: ::core::option::Option::Some("/api/v1/persistentvolumeclaims"),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/api/v1/persistentvolumeclaims"),
+        &[],
+    );
     /// A sensor of `PersistentVolumeClaim` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -223,15 +208,14 @@ pub mod persistent_volume_claims {
 /// The sensor of `v1` `PersistentVolume` objects (`core/v1/persistentvolumes`, cluster-scoped).
 pub mod persistent_volumes {
     /// The sensor of `v1` `PersistentVolume` objects (`core/v1/persistentvolumes`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/persistentvolumes",
-        api_version: "v1",
-        kind: "PersistentVolume",
-        plural: "persistentvolumes",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some("/api/v1/persistentvolumes"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::PersistentVolume,
+    >(
+        "core/v1/persistentvolumes",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/api/v1/persistentvolumes"),
+        &[],
+    );
     /// A sensor of `PersistentVolume` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -253,17 +237,14 @@ pub mod persistent_volumes {
 /// The sensor of `v1` `Pod` objects (`core/v1/pods`, namespaced: in one namespace or across all of them).
 pub mod pods {
     /// The sensor of `v1` `Pod` objects (`core/v1/pods`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/pods",
-        api_version: "v1",
-        kind: "Pod",
-        plural: "pods",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/pods",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/pods"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::Pod,
+    >(
+        "core/v1/pods",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/pods"),
+        ::core::option::Option::Some("/api/v1/pods"),
+        &[],
+    );
     /// A sensor of `Pod` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -285,17 +266,14 @@ pub mod pods {
 /// The sensor of `v1` `PodTemplate` objects (`core/v1/podtemplates`, namespaced: in one namespace or across all of them).
 pub mod pod_templates {
     /// The sensor of `v1` `PodTemplate` objects (`core/v1/podtemplates`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/podtemplates",
-        api_version: "v1",
-        kind: "PodTemplate",
-        plural: "podtemplates",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/podtemplates",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/podtemplates"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::PodTemplate,
+    >(
+        "core/v1/podtemplates",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/podtemplates"),
+        ::core::option::Option::Some("/api/v1/podtemplates"),
+        &[],
+    );
     /// A sensor of `PodTemplate` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -317,17 +295,16 @@ pub mod pod_templates {
 /// The sensor of `v1` `ReplicationController` objects (`core/v1/replicationcontrollers`, namespaced: in one namespace or across all of them).
 pub mod replication_controllers {
     /// The sensor of `v1` `ReplicationController` objects (`core/v1/replicationcontrollers`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/replicationcontrollers",
-        api_version: "v1",
-        kind: "ReplicationController",
-        plural: "replicationcontrollers",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::ReplicationController,
+    >(
+        "core/v1/replicationcontrollers",
+        ::core::option::Option::Some(
             "/api/v1/namespaces/{namespace}/replicationcontrollers",
         ),
-        cluster_path: ::core::option::Option::Some("/api/v1/replicationcontrollers"),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/api/v1/replicationcontrollers"),
+        &[],
+    );
     /// A sensor of `ReplicationController` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -349,17 +326,14 @@ pub mod replication_controllers {
 /// The sensor of `v1` `ResourceQuota` objects (`core/v1/resourcequotas`, namespaced: in one namespace or across all of them).
 pub mod resource_quotas {
     /// The sensor of `v1` `ResourceQuota` objects (`core/v1/resourcequotas`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/resourcequotas",
-        api_version: "v1",
-        kind: "ResourceQuota",
-        plural: "resourcequotas",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/resourcequotas",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/resourcequotas"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::ResourceQuota,
+    >(
+        "core/v1/resourcequotas",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/resourcequotas"),
+        ::core::option::Option::Some("/api/v1/resourcequotas"),
+        &[],
+    );
     /// A sensor of `ResourceQuota` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -381,17 +355,14 @@ pub mod resource_quotas {
 /// The sensor of `v1` `Secret` objects (`core/v1/secrets`, namespaced: in one namespace or across all of them).
 pub mod secrets {
     /// The sensor of `v1` `Secret` objects (`core/v1/secrets`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/secrets",
-        api_version: "v1",
-        kind: "Secret",
-        plural: "secrets",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/secrets",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/secrets"),
-        sensitive: &["data", "stringData"],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::Secret,
+    >(
+        "core/v1/secrets",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/secrets"),
+        ::core::option::Option::Some("/api/v1/secrets"),
+        &["data", "stringData"],
+    );
     /// A sensor of `Secret` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -413,17 +384,14 @@ pub mod secrets {
 /// The sensor of `v1` `ServiceAccount` objects (`core/v1/serviceaccounts`, namespaced: in one namespace or across all of them).
 pub mod service_accounts {
     /// The sensor of `v1` `ServiceAccount` objects (`core/v1/serviceaccounts`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/serviceaccounts",
-        api_version: "v1",
-        kind: "ServiceAccount",
-        plural: "serviceaccounts",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/serviceaccounts",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/serviceaccounts"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::ServiceAccount,
+    >(
+        "core/v1/serviceaccounts",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/serviceaccounts"),
+        ::core::option::Option::Some("/api/v1/serviceaccounts"),
+        &[],
+    );
     /// A sensor of `ServiceAccount` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -445,17 +413,14 @@ pub mod service_accounts {
 /// The sensor of `v1` `Service` objects (`core/v1/services`, namespaced: in one namespace or across all of them).
 pub mod services {
     /// The sensor of `v1` `Service` objects (`core/v1/services`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "core/v1/services",
-        api_version: "v1",
-        kind: "Service",
-        plural: "services",
-        namespaced_path: ::core::option::Option::Some(
-            "/api/v1/namespaces/{namespace}/services",
-        ),
-        cluster_path: ::core::option::Option::Some("/api/v1/services"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::core::v1::Service,
+    >(
+        "core/v1/services",
+        ::core::option::Option::Some("/api/v1/namespaces/{namespace}/services"),
+        ::core::option::Option::Some("/api/v1/services"),
+        &[],
+    );
     /// A sensor of `Service` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,19 +3,16 @@
 /// The sensor of `discovery.k8s.io/v1` `EndpointSlice` objects (`discovery.k8s.io/v1/endpointslices`, namespaced: in one namespace or across all of them).
 pub mod endpoint_slices {
     /// The sensor of `discovery.k8s.io/v1` `EndpointSlice` objects (`discovery.k8s.io/v1/endpointslices`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "discovery.k8s.io/v1/endpointslices",
-        api_version: "discovery.k8s.io/v1",
-        kind: "EndpointSlice",
-        plural: "endpointslices",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::discovery::v1::EndpointSlice,
+    >(
+        "discovery.k8s.io/v1/endpointslices",
+        ::core::option::Option::Some(
             "/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/discovery.k8s.io/v1/endpointslices",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/discovery.k8s.io/v1/endpointslices"),
+        &[],
+    );
     /// A sensor of `EndpointSlice` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,17 +3,16 @@
 /// The sensor of `events.k8s.io/v1` `Event` objects (`events.k8s.io/v1/events`, namespaced: in one namespace or across all of them).
 pub mod events {
     /// The sensor of `events.k8s.io/v1` `Event` objects (`events.k8s.io/v1/events`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "events.k8s.io/v1/events",
-        api_version: "events.k8s.io/v1",
-        kind: "Event",
-        plural: "events",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::events::v1::Event,
+    >(
+        "events.k8s.io/v1/events",
+        ::core::option::Option::Some(
             "/apis/events.k8s.io/v1/namespaces/{namespace}/events",
         ),
-        cluster_path: ::core::option::Option::Some("/apis/events.k8s.io/v1/events"),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/events.k8s.io/v1/events"),
+        &[],
+    );
     /// A sensor of `Event` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

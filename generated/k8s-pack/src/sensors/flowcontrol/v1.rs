@@ -3,17 +3,16 @@
 /// The sensor of `flowcontrol.apiserver.k8s.io/v1` `FlowSchema` objects (`flowcontrol.apiserver.k8s.io/v1/flowschemas`, cluster-scoped).
 pub mod flow_schemas {
     /// The sensor of `flowcontrol.apiserver.k8s.io/v1` `FlowSchema` objects (`flowcontrol.apiserver.k8s.io/v1/flowschemas`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "flowcontrol.apiserver.k8s.io/v1/flowschemas",
-        api_version: "flowcontrol.apiserver.k8s.io/v1",
-        kind: "FlowSchema",
-        plural: "flowschemas",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::flowcontrol::v1::FlowSchema,
+    >(
+        "flowcontrol.apiserver.k8s.io/v1/flowschemas",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `FlowSchema` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,17 +34,16 @@ pub mod flow_schemas {
 /// The sensor of `flowcontrol.apiserver.k8s.io/v1` `PriorityLevelConfiguration` objects (`flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations`, cluster-scoped).
 pub mod priority_level_configurations {
     /// The sensor of `flowcontrol.apiserver.k8s.io/v1` `PriorityLevelConfiguration` objects (`flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations",
-        api_version: "flowcontrol.apiserver.k8s.io/v1",
-        kind: "PriorityLevelConfiguration",
-        plural: "prioritylevelconfigurations",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::flowcontrol::v1::PriorityLevelConfiguration,
+    >(
+        "flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `PriorityLevelConfiguration` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

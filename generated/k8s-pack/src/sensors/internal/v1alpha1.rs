@@ -3,17 +3,16 @@
 /// The sensor of `internal.apiserver.k8s.io/v1alpha1` `StorageVersion` objects (`internal.apiserver.k8s.io/v1alpha1/storageversions`, cluster-scoped).
 pub mod storage_versions {
     /// The sensor of `internal.apiserver.k8s.io/v1alpha1` `StorageVersion` objects (`internal.apiserver.k8s.io/v1alpha1/storageversions`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "internal.apiserver.k8s.io/v1alpha1/storageversions",
-        api_version: "internal.apiserver.k8s.io/v1alpha1",
-        kind: "StorageVersion",
-        plural: "storageversions",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::apiserverinternal::v1alpha1::StorageVersion,
+    >(
+        "internal.apiserver.k8s.io/v1alpha1/storageversions",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/internal.apiserver.k8s.io/v1alpha1/storageversions",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `StorageVersion` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

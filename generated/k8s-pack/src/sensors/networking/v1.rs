@@ -3,17 +3,14 @@
 /// The sensor of `networking.k8s.io/v1` `IngressClass` objects (`networking.k8s.io/v1/ingressclasses`, cluster-scoped).
 pub mod ingress_classes {
     /// The sensor of `networking.k8s.io/v1` `IngressClass` objects (`networking.k8s.io/v1/ingressclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "networking.k8s.io/v1/ingressclasses",
-        api_version: "networking.k8s.io/v1",
-        kind: "IngressClass",
-        plural: "ingressclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/networking.k8s.io/v1/ingressclasses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::networking::v1::IngressClass,
+    >(
+        "networking.k8s.io/v1/ingressclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/networking.k8s.io/v1/ingressclasses"),
+        &[],
+    );
     /// A sensor of `IngressClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,19 +32,16 @@ pub mod ingress_classes {
 /// The sensor of `networking.k8s.io/v1` `Ingress` objects (`networking.k8s.io/v1/ingresses`, namespaced: in one namespace or across all of them).
 pub mod ingresses {
     /// The sensor of `networking.k8s.io/v1` `Ingress` objects (`networking.k8s.io/v1/ingresses`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "networking.k8s.io/v1/ingresses",
-        api_version: "networking.k8s.io/v1",
-        kind: "Ingress",
-        plural: "ingresses",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::networking::v1::Ingress,
+    >(
+        "networking.k8s.io/v1/ingresses",
+        ::core::option::Option::Some(
             "/apis/networking.k8s.io/v1/namespaces/{namespace}/ingresses",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/networking.k8s.io/v1/ingresses",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/networking.k8s.io/v1/ingresses"),
+        &[],
+    );
     /// A sensor of `Ingress` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -69,17 +63,14 @@ pub mod ingresses {
 /// The sensor of `networking.k8s.io/v1` `IPAddress` objects (`networking.k8s.io/v1/ipaddresses`, cluster-scoped).
 pub mod ip_addresses {
     /// The sensor of `networking.k8s.io/v1` `IPAddress` objects (`networking.k8s.io/v1/ipaddresses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "networking.k8s.io/v1/ipaddresses",
-        api_version: "networking.k8s.io/v1",
-        kind: "IPAddress",
-        plural: "ipaddresses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/networking.k8s.io/v1/ipaddresses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::networking::v1::IPAddress,
+    >(
+        "networking.k8s.io/v1/ipaddresses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/networking.k8s.io/v1/ipaddresses"),
+        &[],
+    );
     /// A sensor of `IPAddress` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -101,19 +92,16 @@ pub mod ip_addresses {
 /// The sensor of `networking.k8s.io/v1` `NetworkPolicy` objects (`networking.k8s.io/v1/networkpolicies`, namespaced: in one namespace or across all of them).
 pub mod network_policies {
     /// The sensor of `networking.k8s.io/v1` `NetworkPolicy` objects (`networking.k8s.io/v1/networkpolicies`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "networking.k8s.io/v1/networkpolicies",
-        api_version: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        plural: "networkpolicies",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::networking::v1::NetworkPolicy,
+    >(
+        "networking.k8s.io/v1/networkpolicies",
+        ::core::option::Option::Some(
             "/apis/networking.k8s.io/v1/namespaces/{namespace}/networkpolicies",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/networking.k8s.io/v1/networkpolicies",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/networking.k8s.io/v1/networkpolicies"),
+        &[],
+    );
     /// A sensor of `NetworkPolicy` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -135,17 +123,14 @@ pub mod network_policies {
 /// The sensor of `networking.k8s.io/v1` `ServiceCIDR` objects (`networking.k8s.io/v1/servicecidrs`, cluster-scoped).
 pub mod service_cidrs {
     /// The sensor of `networking.k8s.io/v1` `ServiceCIDR` objects (`networking.k8s.io/v1/servicecidrs`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "networking.k8s.io/v1/servicecidrs",
-        api_version: "networking.k8s.io/v1",
-        kind: "ServiceCIDR",
-        plural: "servicecidrs",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/networking.k8s.io/v1/servicecidrs",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::networking::v1::ServiceCIDR,
+    >(
+        "networking.k8s.io/v1/servicecidrs",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/networking.k8s.io/v1/servicecidrs"),
+        &[],
+    );
     /// A sensor of `ServiceCIDR` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,17 +3,14 @@
 /// The sensor of `networking.k8s.io/v1beta1` `IPAddress` objects (`networking.k8s.io/v1beta1/ipaddresses`, cluster-scoped).
 pub mod ip_addresses {
     /// The sensor of `networking.k8s.io/v1beta1` `IPAddress` objects (`networking.k8s.io/v1beta1/ipaddresses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "networking.k8s.io/v1beta1/ipaddresses",
-        api_version: "networking.k8s.io/v1beta1",
-        kind: "IPAddress",
-        plural: "ipaddresses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/networking.k8s.io/v1beta1/ipaddresses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::networking::v1beta1::IPAddress,
+    >(
+        "networking.k8s.io/v1beta1/ipaddresses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/networking.k8s.io/v1beta1/ipaddresses"),
+        &[],
+    );
     /// A sensor of `IPAddress` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,17 +32,14 @@ pub mod ip_addresses {
 /// The sensor of `networking.k8s.io/v1beta1` `ServiceCIDR` objects (`networking.k8s.io/v1beta1/servicecidrs`, cluster-scoped).
 pub mod service_cidrs {
     /// The sensor of `networking.k8s.io/v1beta1` `ServiceCIDR` objects (`networking.k8s.io/v1beta1/servicecidrs`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "networking.k8s.io/v1beta1/servicecidrs",
-        api_version: "networking.k8s.io/v1beta1",
-        kind: "ServiceCIDR",
-        plural: "servicecidrs",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/networking.k8s.io/v1beta1/servicecidrs",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::networking::v1beta1::ServiceCIDR,
+    >(
+        "networking.k8s.io/v1beta1/servicecidrs",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/networking.k8s.io/v1beta1/servicecidrs"),
+        &[],
+    );
     /// A sensor of `ServiceCIDR` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

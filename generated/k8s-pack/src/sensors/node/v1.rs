@@ -3,17 +3,14 @@
 /// The sensor of `node.k8s.io/v1` `RuntimeClass` objects (`node.k8s.io/v1/runtimeclasses`, cluster-scoped).
 pub mod runtime_classes {
     /// The sensor of `node.k8s.io/v1` `RuntimeClass` objects (`node.k8s.io/v1/runtimeclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "node.k8s.io/v1/runtimeclasses",
-        api_version: "node.k8s.io/v1",
-        kind: "RuntimeClass",
-        plural: "runtimeclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/node.k8s.io/v1/runtimeclasses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::node::v1::RuntimeClass,
+    >(
+        "node.k8s.io/v1/runtimeclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/node.k8s.io/v1/runtimeclasses"),
+        &[],
+    );
     /// A sensor of `RuntimeClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

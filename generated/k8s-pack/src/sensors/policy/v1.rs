@@ -3,19 +3,16 @@
 /// The sensor of `policy/v1` `PodDisruptionBudget` objects (`policy/v1/poddisruptionbudgets`, namespaced: in one namespace or across all of them).
 pub mod pod_disruption_budgets {
     /// The sensor of `policy/v1` `PodDisruptionBudget` objects (`policy/v1/poddisruptionbudgets`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "policy/v1/poddisruptionbudgets",
-        api_version: "policy/v1",
-        kind: "PodDisruptionBudget",
-        plural: "poddisruptionbudgets",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::policy::v1::PodDisruptionBudget,
+    >(
+        "policy/v1/poddisruptionbudgets",
+        ::core::option::Option::Some(
             "/apis/policy/v1/namespaces/{namespace}/poddisruptionbudgets",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/policy/v1/poddisruptionbudgets",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/policy/v1/poddisruptionbudgets"),
+        &[],
+    );
     /// A sensor of `PodDisruptionBudget` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,17 +3,16 @@
 /// The sensor of `rbac.authorization.k8s.io/v1` `ClusterRoleBinding` objects (`rbac.authorization.k8s.io/v1/clusterrolebindings`, cluster-scoped).
 pub mod cluster_role_bindings {
     /// The sensor of `rbac.authorization.k8s.io/v1` `ClusterRoleBinding` objects (`rbac.authorization.k8s.io/v1/clusterrolebindings`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "rbac.authorization.k8s.io/v1/clusterrolebindings",
-        api_version: "rbac.authorization.k8s.io/v1",
-        kind: "ClusterRoleBinding",
-        plural: "clusterrolebindings",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::rbac::v1::ClusterRoleBinding,
+    >(
+        "rbac.authorization.k8s.io/v1/clusterrolebindings",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ClusterRoleBinding` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,17 +34,14 @@ pub mod cluster_role_bindings {
 /// The sensor of `rbac.authorization.k8s.io/v1` `ClusterRole` objects (`rbac.authorization.k8s.io/v1/clusterroles`, cluster-scoped).
 pub mod cluster_roles {
     /// The sensor of `rbac.authorization.k8s.io/v1` `ClusterRole` objects (`rbac.authorization.k8s.io/v1/clusterroles`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "rbac.authorization.k8s.io/v1/clusterroles",
-        api_version: "rbac.authorization.k8s.io/v1",
-        kind: "ClusterRole",
-        plural: "clusterroles",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/rbac.authorization.k8s.io/v1/clusterroles",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::rbac::v1::ClusterRole,
+    >(
+        "rbac.authorization.k8s.io/v1/clusterroles",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/rbac.authorization.k8s.io/v1/clusterroles"),
+        &[],
+    );
     /// A sensor of `ClusterRole` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -67,19 +63,16 @@ pub mod cluster_roles {
 /// The sensor of `rbac.authorization.k8s.io/v1` `RoleBinding` objects (`rbac.authorization.k8s.io/v1/rolebindings`, namespaced: in one namespace or across all of them).
 pub mod role_bindings {
     /// The sensor of `rbac.authorization.k8s.io/v1` `RoleBinding` objects (`rbac.authorization.k8s.io/v1/rolebindings`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "rbac.authorization.k8s.io/v1/rolebindings",
-        api_version: "rbac.authorization.k8s.io/v1",
-        kind: "RoleBinding",
-        plural: "rolebindings",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::rbac::v1::RoleBinding,
+    >(
+        "rbac.authorization.k8s.io/v1/rolebindings",
+        ::core::option::Option::Some(
             "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/rolebindings",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/rbac.authorization.k8s.io/v1/rolebindings",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/rbac.authorization.k8s.io/v1/rolebindings"),
+        &[],
+    );
     /// A sensor of `RoleBinding` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -101,19 +94,16 @@ pub mod role_bindings {
 /// The sensor of `rbac.authorization.k8s.io/v1` `Role` objects (`rbac.authorization.k8s.io/v1/roles`, namespaced: in one namespace or across all of them).
 pub mod roles {
     /// The sensor of `rbac.authorization.k8s.io/v1` `Role` objects (`rbac.authorization.k8s.io/v1/roles`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "rbac.authorization.k8s.io/v1/roles",
-        api_version: "rbac.authorization.k8s.io/v1",
-        kind: "Role",
-        plural: "roles",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::rbac::v1::Role,
+    >(
+        "rbac.authorization.k8s.io/v1/roles",
+        ::core::option::Option::Some(
             "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/roles",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/rbac.authorization.k8s.io/v1/roles",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/rbac.authorization.k8s.io/v1/roles"),
+        &[],
+    );
     /// A sensor of `Role` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,17 +3,14 @@
 /// The sensor of `resource.k8s.io/v1alpha3` `DeviceTaintRule` objects (`resource.k8s.io/v1alpha3/devicetaintrules`, cluster-scoped).
 pub mod device_taint_rules {
     /// The sensor of `resource.k8s.io/v1alpha3` `DeviceTaintRule` objects (`resource.k8s.io/v1alpha3/devicetaintrules`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1alpha3/devicetaintrules",
-        api_version: "resource.k8s.io/v1alpha3",
-        kind: "DeviceTaintRule",
-        plural: "devicetaintrules",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1alpha3/devicetaintrules",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1alpha3::DeviceTaintRule,
+    >(
+        "resource.k8s.io/v1alpha3/devicetaintrules",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1alpha3/devicetaintrules"),
+        &[],
+    );
     /// A sensor of `DeviceTaintRule` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -38,17 +35,16 @@ pub mod device_taint_rules {
 /// The sensor of `resource.k8s.io/v1alpha3` `ResourcePoolStatusRequest` objects (`resource.k8s.io/v1alpha3/resourcepoolstatusrequests`, cluster-scoped).
 pub mod resource_pool_status_requests {
     /// The sensor of `resource.k8s.io/v1alpha3` `ResourcePoolStatusRequest` objects (`resource.k8s.io/v1alpha3/resourcepoolstatusrequests`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1alpha3/resourcepoolstatusrequests",
-        api_version: "resource.k8s.io/v1alpha3",
-        kind: "ResourcePoolStatusRequest",
-        plural: "resourcepoolstatusrequests",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1alpha3::ResourcePoolStatusRequest,
+    >(
+        "resource.k8s.io/v1alpha3/resourcepoolstatusrequests",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/resource.k8s.io/v1alpha3/resourcepoolstatusrequests",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ResourcePoolStatusRequest` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

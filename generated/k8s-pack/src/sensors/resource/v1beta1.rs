@@ -3,17 +3,14 @@
 /// The sensor of `resource.k8s.io/v1beta1` `DeviceClass` objects (`resource.k8s.io/v1beta1/deviceclasses`, cluster-scoped).
 pub mod device_classes {
     /// The sensor of `resource.k8s.io/v1beta1` `DeviceClass` objects (`resource.k8s.io/v1beta1/deviceclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta1/deviceclasses",
-        api_version: "resource.k8s.io/v1beta1",
-        kind: "DeviceClass",
-        plural: "deviceclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1beta1/deviceclasses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta1::DeviceClass,
+    >(
+        "resource.k8s.io/v1beta1/deviceclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1beta1/deviceclasses"),
+        &[],
+    );
     /// A sensor of `DeviceClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,19 +32,16 @@ pub mod device_classes {
 /// The sensor of `resource.k8s.io/v1beta1` `ResourceClaim` objects (`resource.k8s.io/v1beta1/resourceclaims`, namespaced: in one namespace or across all of them).
 pub mod resource_claims {
     /// The sensor of `resource.k8s.io/v1beta1` `ResourceClaim` objects (`resource.k8s.io/v1beta1/resourceclaims`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta1/resourceclaims",
-        api_version: "resource.k8s.io/v1beta1",
-        kind: "ResourceClaim",
-        plural: "resourceclaims",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta1::ResourceClaim,
+    >(
+        "resource.k8s.io/v1beta1/resourceclaims",
+        ::core::option::Option::Some(
             "/apis/resource.k8s.io/v1beta1/namespaces/{namespace}/resourceclaims",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1beta1/resourceclaims",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1beta1/resourceclaims"),
+        &[],
+    );
     /// A sensor of `ResourceClaim` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -70,19 +64,18 @@ pub mod resource_claims {
 /// The sensor of `resource.k8s.io/v1beta1` `ResourceClaimTemplate` objects (`resource.k8s.io/v1beta1/resourceclaimtemplates`, namespaced: in one namespace or across all of them).
 pub mod resource_claim_templates {
     /// The sensor of `resource.k8s.io/v1beta1` `ResourceClaimTemplate` objects (`resource.k8s.io/v1beta1/resourceclaimtemplates`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta1/resourceclaimtemplates",
-        api_version: "resource.k8s.io/v1beta1",
-        kind: "ResourceClaimTemplate",
-        plural: "resourceclaimtemplates",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta1::ResourceClaimTemplate,
+    >(
+        "resource.k8s.io/v1beta1/resourceclaimtemplates",
+        ::core::option::Option::Some(
             "/apis/resource.k8s.io/v1beta1/namespaces/{namespace}/resourceclaimtemplates",
         ),
-        cluster_path: ::core::option::Option::Some(
+        ::core::option::Option::Some(
             "/apis/resource.k8s.io/v1beta1/resourceclaimtemplates",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ResourceClaimTemplate` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -107,17 +100,14 @@ pub mod resource_claim_templates {
 /// The sensor of `resource.k8s.io/v1beta1` `ResourceSlice` objects (`resource.k8s.io/v1beta1/resourceslices`, cluster-scoped).
 pub mod resource_slices {
     /// The sensor of `resource.k8s.io/v1beta1` `ResourceSlice` objects (`resource.k8s.io/v1beta1/resourceslices`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta1/resourceslices",
-        api_version: "resource.k8s.io/v1beta1",
-        kind: "ResourceSlice",
-        plural: "resourceslices",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1beta1/resourceslices",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta1::ResourceSlice,
+    >(
+        "resource.k8s.io/v1beta1/resourceslices",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1beta1/resourceslices"),
+        &[],
+    );
     /// A sensor of `ResourceSlice` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

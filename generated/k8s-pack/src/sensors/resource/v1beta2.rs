@@ -3,17 +3,14 @@
 /// The sensor of `resource.k8s.io/v1beta2` `DeviceClass` objects (`resource.k8s.io/v1beta2/deviceclasses`, cluster-scoped).
 pub mod device_classes {
     /// The sensor of `resource.k8s.io/v1beta2` `DeviceClass` objects (`resource.k8s.io/v1beta2/deviceclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta2/deviceclasses",
-        api_version: "resource.k8s.io/v1beta2",
-        kind: "DeviceClass",
-        plural: "deviceclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1beta2/deviceclasses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta2::DeviceClass,
+    >(
+        "resource.k8s.io/v1beta2/deviceclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1beta2/deviceclasses"),
+        &[],
+    );
     /// A sensor of `DeviceClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -35,17 +32,14 @@ pub mod device_classes {
 /// The sensor of `resource.k8s.io/v1beta2` `DeviceTaintRule` objects (`resource.k8s.io/v1beta2/devicetaintrules`, cluster-scoped).
 pub mod device_taint_rules {
     /// The sensor of `resource.k8s.io/v1beta2` `DeviceTaintRule` objects (`resource.k8s.io/v1beta2/devicetaintrules`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta2/devicetaintrules",
-        api_version: "resource.k8s.io/v1beta2",
-        kind: "DeviceTaintRule",
-        plural: "devicetaintrules",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1beta2/devicetaintrules",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta2::DeviceTaintRule,
+    >(
+        "resource.k8s.io/v1beta2/devicetaintrules",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1beta2/devicetaintrules"),
+        &[],
+    );
     /// A sensor of `DeviceTaintRule` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -68,19 +62,16 @@ pub mod device_taint_rules {
 /// The sensor of `resource.k8s.io/v1beta2` `ResourceClaim` objects (`resource.k8s.io/v1beta2/resourceclaims`, namespaced: in one namespace or across all of them).
 pub mod resource_claims {
     /// The sensor of `resource.k8s.io/v1beta2` `ResourceClaim` objects (`resource.k8s.io/v1beta2/resourceclaims`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta2/resourceclaims",
-        api_version: "resource.k8s.io/v1beta2",
-        kind: "ResourceClaim",
-        plural: "resourceclaims",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta2::ResourceClaim,
+    >(
+        "resource.k8s.io/v1beta2/resourceclaims",
+        ::core::option::Option::Some(
             "/apis/resource.k8s.io/v1beta2/namespaces/{namespace}/resourceclaims",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1beta2/resourceclaims",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1beta2/resourceclaims"),
+        &[],
+    );
     /// A sensor of `ResourceClaim` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -103,19 +94,18 @@ pub mod resource_claims {
 /// The sensor of `resource.k8s.io/v1beta2` `ResourceClaimTemplate` objects (`resource.k8s.io/v1beta2/resourceclaimtemplates`, namespaced: in one namespace or across all of them).
 pub mod resource_claim_templates {
     /// The sensor of `resource.k8s.io/v1beta2` `ResourceClaimTemplate` objects (`resource.k8s.io/v1beta2/resourceclaimtemplates`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta2/resourceclaimtemplates",
-        api_version: "resource.k8s.io/v1beta2",
-        kind: "ResourceClaimTemplate",
-        plural: "resourceclaimtemplates",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta2::ResourceClaimTemplate,
+    >(
+        "resource.k8s.io/v1beta2/resourceclaimtemplates",
+        ::core::option::Option::Some(
             "/apis/resource.k8s.io/v1beta2/namespaces/{namespace}/resourceclaimtemplates",
         ),
-        cluster_path: ::core::option::Option::Some(
+        ::core::option::Option::Some(
             "/apis/resource.k8s.io/v1beta2/resourceclaimtemplates",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `ResourceClaimTemplate` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -140,17 +130,14 @@ pub mod resource_claim_templates {
 /// The sensor of `resource.k8s.io/v1beta2` `ResourceSlice` objects (`resource.k8s.io/v1beta2/resourceslices`, cluster-scoped).
 pub mod resource_slices {
     /// The sensor of `resource.k8s.io/v1beta2` `ResourceSlice` objects (`resource.k8s.io/v1beta2/resourceslices`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "resource.k8s.io/v1beta2/resourceslices",
-        api_version: "resource.k8s.io/v1beta2",
-        kind: "ResourceSlice",
-        plural: "resourceslices",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/resource.k8s.io/v1beta2/resourceslices",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::resource::v1beta2::ResourceSlice,
+    >(
+        "resource.k8s.io/v1beta2/resourceslices",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/resource.k8s.io/v1beta2/resourceslices"),
+        &[],
+    );
     /// A sensor of `ResourceSlice` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,17 +3,14 @@
 /// The sensor of `scheduling.k8s.io/v1` `PriorityClass` objects (`scheduling.k8s.io/v1/priorityclasses`, cluster-scoped).
 pub mod priority_classes {
     /// The sensor of `scheduling.k8s.io/v1` `PriorityClass` objects (`scheduling.k8s.io/v1/priorityclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "scheduling.k8s.io/v1/priorityclasses",
-        api_version: "scheduling.k8s.io/v1",
-        kind: "PriorityClass",
-        plural: "priorityclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/scheduling.k8s.io/v1/priorityclasses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::scheduling::v1::PriorityClass,
+    >(
+        "scheduling.k8s.io/v1/priorityclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/scheduling.k8s.io/v1/priorityclasses"),
+        &[],
+    );
     /// A sensor of `PriorityClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,19 +3,16 @@
 /// The sensor of `scheduling.k8s.io/v1alpha2` `PodGroup` objects (`scheduling.k8s.io/v1alpha2/podgroups`, namespaced: in one namespace or across all of them).
 pub mod pod_groups {
     /// The sensor of `scheduling.k8s.io/v1alpha2` `PodGroup` objects (`scheduling.k8s.io/v1alpha2/podgroups`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "scheduling.k8s.io/v1alpha2/podgroups",
-        api_version: "scheduling.k8s.io/v1alpha2",
-        kind: "PodGroup",
-        plural: "podgroups",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::scheduling::v1alpha2::PodGroup,
+    >(
+        "scheduling.k8s.io/v1alpha2/podgroups",
+        ::core::option::Option::Some(
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/{namespace}/podgroups",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/scheduling.k8s.io/v1alpha2/podgroups",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/scheduling.k8s.io/v1alpha2/podgroups"),
+        &[],
+    );
     /// A sensor of `PodGroup` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -37,19 +34,16 @@ pub mod pod_groups {
 /// The sensor of `scheduling.k8s.io/v1alpha2` `Workload` objects (`scheduling.k8s.io/v1alpha2/workloads`, namespaced: in one namespace or across all of them).
 pub mod workloads {
     /// The sensor of `scheduling.k8s.io/v1alpha2` `Workload` objects (`scheduling.k8s.io/v1alpha2/workloads`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "scheduling.k8s.io/v1alpha2/workloads",
-        api_version: "scheduling.k8s.io/v1alpha2",
-        kind: "Workload",
-        plural: "workloads",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::scheduling::v1alpha2::Workload,
+    >(
+        "scheduling.k8s.io/v1alpha2/workloads",
+        ::core::option::Option::Some(
             "/apis/scheduling.k8s.io/v1alpha2/namespaces/{namespace}/workloads",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/scheduling.k8s.io/v1alpha2/workloads",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/scheduling.k8s.io/v1alpha2/workloads"),
+        &[],
+    );
     /// A sensor of `Workload` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

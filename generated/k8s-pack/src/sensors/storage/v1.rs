@@ -3,15 +3,14 @@
 /// The sensor of `storage.k8s.io/v1` `CSIDriver` objects (`storage.k8s.io/v1/csidrivers`, cluster-scoped).
 pub mod csi_drivers {
     /// The sensor of `storage.k8s.io/v1` `CSIDriver` objects (`storage.k8s.io/v1/csidrivers`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storage.k8s.io/v1/csidrivers",
-        api_version: "storage.k8s.io/v1",
-        kind: "CSIDriver",
-        plural: "csidrivers",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some("/apis/storage.k8s.io/v1/csidrivers"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storage::v1::CSIDriver,
+    >(
+        "storage.k8s.io/v1/csidrivers",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/storage.k8s.io/v1/csidrivers"),
+        &[],
+    );
     /// A sensor of `CSIDriver` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -33,15 +32,14 @@ pub mod csi_drivers {
 /// The sensor of `storage.k8s.io/v1` `CSINode` objects (`storage.k8s.io/v1/csinodes`, cluster-scoped).
 pub mod csi_nodes {
     /// The sensor of `storage.k8s.io/v1` `CSINode` objects (`storage.k8s.io/v1/csinodes`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storage.k8s.io/v1/csinodes",
-        api_version: "storage.k8s.io/v1",
-        kind: "CSINode",
-        plural: "csinodes",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some("/apis/storage.k8s.io/v1/csinodes"),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storage::v1::CSINode,
+    >(
+        "storage.k8s.io/v1/csinodes",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/storage.k8s.io/v1/csinodes"),
+        &[],
+    );
     /// A sensor of `CSINode` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -63,19 +61,16 @@ pub mod csi_nodes {
 /// The sensor of `storage.k8s.io/v1` `CSIStorageCapacity` objects (`storage.k8s.io/v1/csistoragecapacities`, namespaced: in one namespace or across all of them).
 pub mod csi_storage_capacities {
     /// The sensor of `storage.k8s.io/v1` `CSIStorageCapacity` objects (`storage.k8s.io/v1/csistoragecapacities`, namespaced: in one namespace or across all of them).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storage.k8s.io/v1/csistoragecapacities",
-        api_version: "storage.k8s.io/v1",
-        kind: "CSIStorageCapacity",
-        plural: "csistoragecapacities",
-        namespaced_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storage::v1::CSIStorageCapacity,
+    >(
+        "storage.k8s.io/v1/csistoragecapacities",
+        ::core::option::Option::Some(
             "/apis/storage.k8s.io/v1/namespaces/{namespace}/csistoragecapacities",
         ),
-        cluster_path: ::core::option::Option::Some(
-            "/apis/storage.k8s.io/v1/csistoragecapacities",
-        ),
-        sensitive: &[],
-    };
+        ::core::option::Option::Some("/apis/storage.k8s.io/v1/csistoragecapacities"),
+        &[],
+    );
     /// A sensor of `CSIStorageCapacity` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -97,17 +92,14 @@ pub mod csi_storage_capacities {
 /// The sensor of `storage.k8s.io/v1` `StorageClass` objects (`storage.k8s.io/v1/storageclasses`, cluster-scoped).
 pub mod storage_classes {
     /// The sensor of `storage.k8s.io/v1` `StorageClass` objects (`storage.k8s.io/v1/storageclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storage.k8s.io/v1/storageclasses",
-        api_version: "storage.k8s.io/v1",
-        kind: "StorageClass",
-        plural: "storageclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/storage.k8s.io/v1/storageclasses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storage::v1::StorageClass,
+    >(
+        "storage.k8s.io/v1/storageclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/storage.k8s.io/v1/storageclasses"),
+        &[],
+    );
     /// A sensor of `StorageClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -129,17 +121,14 @@ pub mod storage_classes {
 /// The sensor of `storage.k8s.io/v1` `VolumeAttachment` objects (`storage.k8s.io/v1/volumeattachments`, cluster-scoped).
 pub mod volume_attachments {
     /// The sensor of `storage.k8s.io/v1` `VolumeAttachment` objects (`storage.k8s.io/v1/volumeattachments`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storage.k8s.io/v1/volumeattachments",
-        api_version: "storage.k8s.io/v1",
-        kind: "VolumeAttachment",
-        plural: "volumeattachments",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/storage.k8s.io/v1/volumeattachments",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storage::v1::VolumeAttachment,
+    >(
+        "storage.k8s.io/v1/volumeattachments",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/storage.k8s.io/v1/volumeattachments"),
+        &[],
+    );
     /// A sensor of `VolumeAttachment` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
@@ -161,17 +150,14 @@ pub mod volume_attachments {
 /// The sensor of `storage.k8s.io/v1` `VolumeAttributesClass` objects (`storage.k8s.io/v1/volumeattributesclasses`, cluster-scoped).
 pub mod volume_attributes_classes {
     /// The sensor of `storage.k8s.io/v1` `VolumeAttributesClass` objects (`storage.k8s.io/v1/volumeattributesclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storage.k8s.io/v1/volumeattributesclasses",
-        api_version: "storage.k8s.io/v1",
-        kind: "VolumeAttributesClass",
-        plural: "volumeattributesclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
-            "/apis/storage.k8s.io/v1/volumeattributesclasses",
-        ),
-        sensitive: &[],
-    };
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storage::v1::VolumeAttributesClass,
+    >(
+        "storage.k8s.io/v1/volumeattributesclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some("/apis/storage.k8s.io/v1/volumeattributesclasses"),
+        &[],
+    );
     /// A sensor of `VolumeAttributesClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

@@ -3,17 +3,16 @@
 /// The sensor of `storage.k8s.io/v1beta1` `VolumeAttributesClass` objects (`storage.k8s.io/v1beta1/volumeattributesclasses`, cluster-scoped).
 pub mod volume_attributes_classes {
     /// The sensor of `storage.k8s.io/v1beta1` `VolumeAttributesClass` objects (`storage.k8s.io/v1beta1/volumeattributesclasses`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storage.k8s.io/v1beta1/volumeattributesclasses",
-        api_version: "storage.k8s.io/v1beta1",
-        kind: "VolumeAttributesClass",
-        plural: "volumeattributesclasses",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storage::v1beta1::VolumeAttributesClass,
+    >(
+        "storage.k8s.io/v1beta1/volumeattributesclasses",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/storage.k8s.io/v1beta1/volumeattributesclasses",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `VolumeAttributesClass` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,

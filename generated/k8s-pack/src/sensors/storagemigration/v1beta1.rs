@@ -3,17 +3,16 @@
 /// The sensor of `storagemigration.k8s.io/v1beta1` `StorageVersionMigration` objects (`storagemigration.k8s.io/v1beta1/storageversionmigrations`, cluster-scoped).
 pub mod storage_version_migrations {
     /// The sensor of `storagemigration.k8s.io/v1beta1` `StorageVersionMigration` objects (`storagemigration.k8s.io/v1beta1/storageversionmigrations`, cluster-scoped).
-    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec {
-        name: "storagemigration.k8s.io/v1beta1/storageversionmigrations",
-        api_version: "storagemigration.k8s.io/v1beta1",
-        kind: "StorageVersionMigration",
-        plural: "storageversionmigrations",
-        namespaced_path: ::core::option::Option::None,
-        cluster_path: ::core::option::Option::Some(
+    pub static SENSOR: crate::runtime::sensor::SensorSpec = crate::runtime::sensor::SensorSpec::of::<
+        crate::api::storagemigration::v1beta1::StorageVersionMigration,
+    >(
+        "storagemigration.k8s.io/v1beta1/storageversionmigrations",
+        ::core::option::Option::None,
+        ::core::option::Option::Some(
             "/apis/storagemigration.k8s.io/v1beta1/storageversionmigrations",
         ),
-        sensitive: &[],
-    };
+        &[],
+    );
     /// A sensor of `StorageVersionMigration` objects: see [`crate::runtime::sensor::Sensor`].
     pub fn sensor(
         client: crate::runtime::Client,
