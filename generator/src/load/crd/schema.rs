@@ -2,8 +2,8 @@
 //! (`apiVersion`, `kind`, `metadata`) the API server publishes for every kind.
 
 use super::{crd_error, METADATA_DOC, OBJECT_META};
-use crate::error::Result;
-use crate::load::extensions::quoted;
+use crate::error::{Error, Result};
+use crate::load::extensions::{self, quoted};
 use crate::load::model::*;
 use crate::load::swagger2::kind_of;
 use serde_json::{Map, Value};
@@ -35,16 +35,16 @@ pub(super) fn schema(value: &Value, origin: &Origin) -> Result<Schema> {
     if map.contains_key("$ref") {
         return Err(crd_error(&origin.child("$ref"), "`$ref` is not allowed in a CRD schema"));
     }
-    let flag = |key: &str| -> Result<bool> {
-        match map.get(key) {
-            None => Ok(false),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(other) => Err(crd_error(&origin.child(key), format!("must be a boolean, found {}", kind_of(other)))),
-        }
+    // The extensions' one reader; its errors are this CRD's.
+    let flag = |key: &str| {
+        extensions::flag(map.get(key), &origin.child(key)).map_err(|e| match e {
+            Error::Unsupported { origin, message } => Error::Crd { origin, message },
+            other => other,
+        })
     };
-    let int_or_string = flag("x-kubernetes-int-or-string")?;
-    let preserve = flag("x-kubernetes-preserve-unknown-fields")?;
-    let embedded = flag("x-kubernetes-embedded-resource")?;
+    let int_or_string = flag(extensions::INT_OR_STRING)?;
+    let preserve = flag(extensions::PRESERVE_UNKNOWN_FIELDS)?;
+    let embedded = flag(extensions::EMBEDDED_RESOURCE)?;
     let format = match map.get("format") {
         None => None,
         Some(Value::String(f)) => Some(f.clone()),
@@ -158,4 +158,24 @@ fn object(map: &Map<String, Value>, origin: &Origin, embedded: bool) -> Result<S
         });
     }
     Ok(SchemaKind::Object { properties, required, additional_properties })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Extensions go through the one reader; a malformed one is this CRD's error, at its key.
+    #[test]
+    fn extension_flags_are_read_by_the_shared_reader() {
+        let origin = Origin::new("crd.yaml", "/spec/versions/0/schema/openAPIV3Schema");
+        let raw = json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
+        assert!(schema(&raw, &origin).is_ok());
+        let bad = json!({"type": "string", "x-kubernetes-int-or-string": "yes"});
+        let err = schema(&bad, &origin).unwrap_err();
+        assert!(matches!(err, Error::Crd { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("openAPIV3Schema/x-kubernetes-int-or-string"), "{text}");
+        assert!(text.contains("invalid CustomResourceDefinition: must be a boolean"), "{text}");
+    }
 }
