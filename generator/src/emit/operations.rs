@@ -160,17 +160,6 @@ fn query_field(api: &Api, p: &Param) -> TokenStream {
     }
 }
 
-/// The type a successful response decodes to: the first 2xx response with a schema.
-fn response_type(op: &Operation) -> Option<&TypeRef> {
-    ["200", "201", "202"].iter().find_map(|s| op.responses.iter().find(|(status, _)| status == s)?.1.as_ref())
-}
-
-/// The kind of the resource a delete operation removes.
-fn deleted_kind(api: &Api, op: &Operation) -> Option<TypeRef> {
-    let key = op.resource.as_ref().filter(|_| op.subresource.is_none())?;
-    Some(TypeRef::Named(api.resource(key)?.type_def.clone()))
-}
-
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let ident = format_ident!("{}", op.ident);
     let mut doc = op.doc.clone().unwrap_or_default();
@@ -178,8 +167,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let doc = doc_attrs(Some(&doc));
 
     // The path is the concatenation of literal pieces and encoded parameters; the builder
-    // takes each parameter once, in the order the path first names it.
-    let mut path_params: Vec<proc_macro2::Ident> = Vec::new();
+    // takes each parameter once, as the IR lists them.
     let pieces: Vec<TokenStream> = op
         .path_pieces
         .iter()
@@ -187,21 +175,17 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             PathPiece::Literal(text) => quote!(#text),
             PathPiece::Param { wire, ident } => {
                 let ident = format_ident!("{}", ident);
-                if !path_params.contains(&ident) {
-                    path_params.push(ident.clone());
-                }
                 quote!(&crate::runtime::request::segment(#wire, #ident)?)
             }
         })
         .collect();
-    let path_params = path_params.iter().map(|ident| quote!(#ident: &str,));
+    let path_params = op.path_params.iter().map(|ident| format_ident!("{}", ident));
+    let path_params = path_params.map(|ident| quote!(#ident: &str,));
 
-    let response = match response_type(op) {
-        // A delete answers with the object or with a Status, whatever the spec declares (it
-        // declares Status for most core resources).
+    let response = match &op.success {
+        // A delete answers with the object or with a Status.
         Some(ty) if op.action == Some(crate::ir::Action::Delete) => {
-            let object = deleted_kind(api, op).unwrap_or_else(|| ty.clone());
-            let ty = type_tokens(api, &object, &[]);
+            let ty = type_tokens(api, ty, &[]);
             quote!(crate::runtime::request::DeleteResult<#ty>)
         }
         Some(ty) => type_tokens(api, ty, &[]),

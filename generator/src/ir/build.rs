@@ -33,6 +33,7 @@ pub fn build(spec: &Spec, selection: &super::filter::Selection) -> Result<Api> {
     super::filter::apply(&mut api, selection)?;
     // Names of what is emitted, among what is left; then what is decided from those names.
     api.param_specs = super::actions::name_actions(&mut api.operations);
+    super::operations::delete_answers_with_the_kind(&mut api.operations, &api.resources);
     api.features = super::features::features(&api);
     api.sensors = super::sensors::sensors(&api);
     Ok(api)

@@ -267,6 +267,9 @@ pub struct Operation {
     pub static_name: String,
     /// The path as literals and parameters (a placeholder repeated in the path is one parameter).
     pub path_pieces: Vec<PathPiece>,
+    /// The path parameters' Rust names, each once, in the order the path first names them:
+    /// the request builder's arguments.
+    pub path_params: Vec<String>,
     /// Patch operations with a body: what the request builder checks.
     pub patch_check: Option<PatchCheck>,
     pub method: String,
@@ -292,6 +295,10 @@ pub struct Operation {
     pub body: Option<BodyDef>,
     /// (status, type) pairs; `None` for responses without a schema.
     pub responses: Vec<(String, Option<TypeRef>)>,
+    /// What a successful response decodes to: the first 2xx response with a schema; for the
+    /// delete of a resource itself, its kind (a server answers with the object or a Status,
+    /// whatever the spec declares: most core resources declare Status).
+    pub success: Option<TypeRef>,
     pub produces: Vec<String>,
     pub deprecated: bool,
     /// The `actions` module it is emitted in (`["core", "v1", "secrets"]`).

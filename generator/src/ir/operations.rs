@@ -62,12 +62,23 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
                     PathPiece::Param { ident: ident.map(|p| p.ident.clone()).unwrap_or_default(), wire }
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut path_params: Vec<String> = Vec::new();
+        for piece in &pieces {
+            if let PathPiece::Param { ident, .. } = piece {
+                if !path_params.contains(ident) {
+                    path_params.push(ident.clone());
+                }
+            }
+        }
+        let success =
+            ["200", "201", "202"].iter().find_map(|s| responses.iter().find(|(status, _)| status == s)?.1.clone());
         ops.push(Operation {
             id: op.id.clone(),
             ident: snake_ident(&op.id),
             static_name: String::new(),
             path_pieces: pieces,
+            path_params,
             patch_check,
             method: op.method.clone(),
             path: op.path.clone(),
@@ -86,6 +97,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
             params,
             body,
             responses,
+            success,
             produces: op.produces.clone(),
             deprecated: op.deprecated,
             module: Vec::new(),
@@ -161,4 +173,15 @@ fn patch_check(params: &[Param]) -> PatchCheck {
             .map(|p| p.ident.clone())
     };
     PatchCheck { force: field("force", TypeRef::Bool), field_manager: field("fieldManager", TypeRef::String) }
+}
+
+/// A delete of a resource itself answers with its kind (or a Status), whatever the spec
+/// declares; `resources` are the API's.
+pub fn delete_answers_with_the_kind(operations: &mut [Operation], resources: &[Resource]) {
+    for op in operations.iter_mut().filter(|op| op.action == Some(Action::Delete) && op.subresource.is_none()) {
+        let kind = op.resource.as_ref().and_then(|key| resources.iter().find(|r| r.is(key)));
+        if let (Some(kind), Some(_)) = (kind, &op.success) {
+            op.success = Some(TypeRef::Named(kind.type_def.clone()));
+        }
+    }
 }
