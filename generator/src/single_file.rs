@@ -8,14 +8,15 @@
 //! and Rust doc examples become `ignore` since their `k8s_pack::` paths do not resolve there.
 
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Attribute, Expr, Item, Lit, LitStr, Meta, Token};
 
-/// The emitted crate's runtime features kept in the module. `actions` and `sensors` turn on
-/// `client`, as they do in the emitted `Cargo.toml`; `cli` is always off (it is a binary);
-/// every other feature (per group-version ones) is on: pick resources with the selection.
+/// The emitted crate's runtime parts kept in the module; `cli` is always off (it is a
+/// binary) and every per-group-version feature is on (pick resources with the selection). What
+/// else each part turns on (`actions` and `sensors` need `client`) is read from the emitted
+/// `Cargo.toml`, the one place the feature graph is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Parts {
     pub client: bool,
@@ -31,15 +32,39 @@ impl Default for Parts {
 }
 
 impl Parts {
-    /// Whether `feature = "name"` holds.
-    pub fn feature(&self, name: &str) -> bool {
-        match name {
-            "client" => self.client || self.actions || self.sensors,
-            "actions" => self.actions,
-            "sensors" => self.sensors,
-            "cli" => false,
-            _ => true,
+    /// The features on in the module: these parts and `all-apis`, with every feature they
+    /// enable in the `[features]` table of `manifest` (the emitted `Cargo.toml`), transitively.
+    pub fn enabled(&self, manifest: &str) -> Result<Features> {
+        const MANIFEST: &str = "Cargo.toml";
+        let doc: toml_edit::DocumentMut =
+            manifest.parse().map_err(|e: toml_edit::TomlError| format_error(MANIFEST, e.message()))?;
+        let table = doc.get("features").and_then(|f| f.as_table_like());
+        let enables = |feature: &str| -> Vec<String> {
+            let list = table.and_then(|t| t.get(feature)).and_then(|v| v.as_array());
+            // `dep:x` and `x/feature` entries name dependencies, not features of the crate.
+            let names = list.into_iter().flatten().filter_map(|v| v.as_str());
+            names.filter(|n| !n.contains(':') && !n.contains('/')).map(str::to_string).collect()
+        };
+        let chosen =
+            [("client", self.client), ("actions", self.actions), ("sensors", self.sensors), ("all-apis", true)];
+        let mut todo: Vec<String> = chosen.iter().filter(|(_, on)| *on).map(|(name, _)| name.to_string()).collect();
+        let mut on = BTreeSet::new();
+        while let Some(feature) = todo.pop() {
+            if on.insert(feature.clone()) {
+                todo.extend(enables(&feature));
+            }
         }
+        Ok(Features(on))
+    }
+}
+
+/// The features that hold in the module: `feature = "name"` is true exactly for these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Features(BTreeSet<String>);
+
+impl Features {
+    pub fn feature(&self, name: &str) -> bool {
+        self.0.contains(name)
     }
 }
 
@@ -48,12 +73,14 @@ impl Parts {
 pub fn assemble(files: &BTreeMap<String, String>, parts: &Parts) -> Result<String> {
     const ROOT: &str = "src/lib.rs";
     let root = files.get(ROOT).ok_or_else(|| format_error(ROOT, "the emitted crate has no src/lib.rs"))?;
+    let manifest = files.get("Cargo.toml").ok_or_else(|| format_error("Cargo.toml", "the emitted crate has none"))?;
+    let parts = &parts.enabled(manifest)?;
     let mut file = parse(ROOT, root)?;
     // include! cannot take inner attributes; the crate-level docs describe the emitted crate anyway.
     file.attrs.clear();
     file.shebang = None;
     inline_modules(&mut file.items, ROOT, &ModuleDir::of_file(ROOT), files, parts)?;
-    let mut pass = Resolve { parts: *parts, fence: None };
+    let mut pass = Resolve { parts: parts.clone(), fence: None };
     pass.visit_file_mut(&mut file);
     let body = prettyplease::unparse(&file);
     match root.lines().next().filter(|l| l.starts_with("// @generated")) {
@@ -95,7 +122,7 @@ fn inline_modules(
     file: &str,
     dir: &ModuleDir,
     files: &BTreeMap<String, String>,
-    parts: &Parts,
+    parts: &Features,
 ) -> Result<()> {
     items.retain_mut(|item| keep(item_attrs(item), parts));
     for item in items.iter_mut() {
@@ -154,7 +181,7 @@ fn item_attrs(item: &mut Item) -> Option<&mut Vec<Attribute>> {
 }
 
 /// Resolves the feature cfgs of `attrs` in place; false if the node they belong to goes.
-fn keep(attrs: Option<&mut Vec<Attribute>>, parts: &Parts) -> bool {
+fn keep(attrs: Option<&mut Vec<Attribute>>, parts: &Features) -> bool {
     let Some(attrs) = attrs else { return true };
     let mut kept = Vec::with_capacity(attrs.len());
     for attr in attrs.drain(..) {
@@ -196,7 +223,7 @@ enum Cfg {
     Other(Box<Meta>),
 }
 
-fn simplify(meta: &Meta, parts: &Parts) -> Cfg {
+fn simplify(meta: &Meta, parts: &Features) -> Cfg {
     match meta {
         Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
             Expr::Lit(syn::ExprLit { lit: Lit::Str(name), .. }) => Cfg::Known(parts.feature(&name.value())),
@@ -241,7 +268,7 @@ fn simplify(meta: &Meta, parts: &Parts) -> Cfg {
 /// The pass over the whole tree once the modules are inline: cfgs on nested nodes (impl and
 /// trait items, fields, variants, match arms, statements, array elements) and doc examples.
 struct Resolve {
-    parts: Parts,
+    parts: Features,
     /// The opening fence of the doc code block we are in, if any (blocks span attributes).
     fence: Option<String>,
 }
@@ -420,8 +447,16 @@ fn is_rust(info: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The emitted crate's manifest template, with the `all-apis` feature of one group-version.
+    fn manifest() -> String {
+        let template = include_str!("../../templates/Cargo.toml.in");
+        template.replace("[features]\n", "[features]\nall-apis = [\"apps-v1\"]\napps-v1 = []\n")
+    }
+
     fn files(entries: &[(&str, &str)]) -> BTreeMap<String, String> {
-        entries.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+        let mut files: BTreeMap<String, String> = entries.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+        files.entry("Cargo.toml".to_string()).or_insert_with(manifest);
+        files
     }
 
     fn models_only() -> Parts {
@@ -483,12 +518,18 @@ mod tests {
         assert!(off.contains("pub struct NoClient;") && off.contains("&[2]") && off.contains("fn always"), "{off}");
     }
 
+    /// What else a part turns on comes from the manifest's `[features]`, not from here.
     #[test]
     fn actions_and_sensors_imply_the_client() {
-        let parts = Parts { client: false, actions: true, sensors: false };
-        assert!(parts.feature("client") && parts.feature("actions") && !parts.feature("sensors"));
-        assert!(!parts.feature("cli") && parts.feature("apps-v1"));
-        assert!(!models_only().feature("client"));
+        let on = Parts { client: false, actions: true, sensors: false }.enabled(&manifest()).unwrap();
+        assert!(on.feature("client") && on.feature("actions") && !on.feature("sensors"));
+        assert!(!on.feature("cli") && on.feature("apps-v1") && !on.feature("default"));
+        assert!(!models_only().enabled(&manifest()).unwrap().feature("client"));
+        let other = "[features]\nactions = [\"sensors\", \"dep:x\"]\nsensors = []\nclient = []\n";
+        let on = Parts { client: false, actions: true, sensors: false }.enabled(other).unwrap();
+        assert!(on.feature("sensors") && !on.feature("client"));
+        let err = Parts::default().enabled("[features").unwrap_err();
+        assert!(err.to_string().contains("Cargo.toml"), "{err}");
     }
 
     #[test]
