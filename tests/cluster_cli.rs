@@ -153,7 +153,12 @@ async fn swagger_from_the_cluster_has_its_custom_resources_and_fetch_spec_regene
             && actions.contains("pub fn read_example_com_v1_widget_status(")
     );
     let sensor = String::from_utf8(generated["src/sensors/example_com/v1.rs"].clone()).unwrap();
-    assert!(sensor.contains("pub mod widgets") && sensor.contains("name: \"example.com/v1/widgets\""), "no sensor");
+    assert!(
+        sensor.contains("pub mod widgets")
+            && sensor.contains("SensorSpec::of::<")
+            && sensor.contains("\"example.com/v1/widgets\","),
+        "no sensor"
+    );
     assert!(generated.contains_key("src/api/apps/v1.rs"), "the built-in groups are there too");
 
     let spec = dir.join("fetched/openapi-v2.json");

@@ -108,7 +108,7 @@ fn generated_crate_has_the_custom_resource_types_and_actions() {
     let sensors = fs::read_to_string(out.join("src/sensors/mod.rs")).unwrap();
     assert!(sensors.contains("example_com::v1::mysql_dbs::SENSOR"), "no sensor for MysqlDb");
     let sensor = fs::read_to_string(out.join("src/sensors/example_com/v1.rs")).unwrap();
-    assert!(sensor.contains("name: \"example.com/v1/mysqldbs\""), "sensor name");
+    assert!(sensor.contains("SensorSpec::of::<") && sensor.contains("\"example.com/v1/mysqldbs\","), "sensor name");
     assert!(
         sensor.contains("\"/apis/example.com/v1/namespaces/{namespace}/mysqldbs\""),
         "watched through the list path"
