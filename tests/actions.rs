@@ -24,8 +24,9 @@ fn registry_holds_every_operation_but_connect_sorted() {
     assert!(find(REGISTRY, "connectCoreV1GetNamespacedPodExec").is_none());
 }
 
-/// Every action names the Kubernetes verb it is authorized as and the API group its path is
-/// under; the expected values are read from the spec's own paths and `x-kubernetes-action`.
+/// Every action names the Kubernetes verb it is authorized as and the API group, version and
+/// resource its path is under (through its module's shared target); the expected values are
+/// read from the spec's own paths and `x-kubernetes-action`.
 #[test]
 fn every_action_carries_the_kubernetes_verb_and_group() {
     let text = std::fs::read_to_string(k8s_packgen::default_spec()).unwrap();
@@ -47,19 +48,29 @@ fn every_action_carries_the_kubernetes_verb_and_group() {
             };
             assert_eq!(action.verb, expected, "{id} at {path}");
             assert!(kubernetes_verbs.contains(&action.verb), "{id}: {}", action.verb);
-            let group = match path.trim_matches('/').split('/').collect::<Vec<_>>().as_slice() {
-                ["apis", group, ..] => *group,
-                _ => "",
+            // Group, version and plural as the path spells them, skipping `/watch/` and the
+            // namespace: what the action's (shared) target must say.
+            let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+            let (group, version, rest) = match segments.as_slice() {
+                ["apis", group, version, rest @ ..] => (*group, *version, rest),
+                ["apis", group] => (*group, "", &[][..]),
+                ["api", version, rest @ ..] => ("", *version, rest),
+                _ => ("", "", &[][..]),
             };
-            assert_eq!(action.group, group, "{id} at {path}");
+            let rest = rest.strip_prefix(&["watch"][..]).unwrap_or(rest);
+            let rest = rest.strip_prefix(&["namespaces", "{namespace}"][..]).filter(|r| !r.is_empty()).unwrap_or(rest);
+            let plural = rest.first().copied().unwrap_or("");
+            let target = action.target;
+            assert_eq!((target.group, target.version, target.resource), (group, version, plural), "{id} at {path}");
             checked += 1;
         }
     }
     assert_eq!(checked, REGISTRY.len());
     let create = find(REGISTRY, "createCoreV1NamespacedSecret").unwrap();
-    assert_eq!((create.verb, create.group, create.version, create.resource), ("create", "", "v1", "secrets"));
+    let target = create.target;
+    assert_eq!((create.verb, target.group, target.version, target.resource), ("create", "", "v1", "secrets"));
     let discovery = find(REGISTRY, "getAppsAPIGroup").unwrap();
-    assert_eq!((discovery.verb, discovery.group, discovery.resource), ("get", "apps", ""));
+    assert_eq!((discovery.verb, discovery.target.group, discovery.target.resource), ("get", "apps", ""));
     assert_eq!(find(REGISTRY, "watchAppsV1DeploymentListForAllNamespaces").unwrap().verb, "watch");
     assert_eq!(create.schema()["x-kubernetes"]["verb"], "create");
 }
@@ -67,7 +78,8 @@ fn every_action_carries_the_kubernetes_verb_and_group() {
 #[test]
 fn schema_lists_types_required_and_descriptions() {
     let action = find(REGISTRY, "createCoreV1NamespacedSecret").unwrap();
-    assert_eq!((action.verb, action.resource, action.group, action.version), ("create", "secrets", "", "v1"));
+    let target = action.target;
+    assert_eq!((action.verb, target.resource, target.group, target.version), ("create", "secrets", "", "v1"));
     let schema = action.schema();
     assert_eq!(schema["type"], "object");
     assert_eq!(schema["additionalProperties"], false);

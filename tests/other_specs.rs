@@ -153,6 +153,11 @@ fn a_kind_served_under_two_plurals_gives_each_sensor_its_own_plural() {
     let (gadgets, widgets) = sensors.split_once("pub mod widgets").unwrap();
     assert!(gadgets.contains("SensorSpec::of::<") && !gadgets.contains("plural:"), "{sensors}");
     assert!(widgets.contains("plural: \"widgets\"") && widgets.contains("kind: \"Widget\""), "{sensors}");
+    // Actions alike: each module's target.
+    let gadget_actions = &output.files["src/actions/example_com/v1/gadgets.rs"];
+    assert!(gadget_actions.contains("Target::of::<"), "{gadget_actions}");
+    let widget_actions = &output.files["src/actions/example_com/v1/widgets.rs"];
+    assert!(widget_actions.contains("resource: \"widgets\""), "{widget_actions}");
     let kind = &output.files["src/com/example/v1.rs"];
     assert!(kind.contains("const PLURAL: &'static str = \"gadgets\";"), "{kind}");
 }

@@ -53,12 +53,8 @@ pub struct BodySpec {
 pub struct Action {
     /// The operationId, e.g. `createCoreV1NamespacedSecret`.
     pub name: &'static str,
-    /// The API group (`""` for the core group) and version its path is under; a discovery
-    /// operation names the group and version it describes, where its path has them.
-    pub group: &'static str,
-    pub version: &'static str,
-    /// The plural of the resource it acts on (empty for discovery operations).
-    pub resource: &'static str,
+    /// What it acts on: shared by the actions of one resource.
+    pub target: &'static Target,
     /// The Kubernetes verb it is authorized as, as `kubectl auth can-i` and RBAC rules name
     /// it: create, delete, deletecollection, get, list, patch, update or watch.
     pub verb: &'static str,
@@ -69,6 +65,24 @@ pub struct Action {
     /// Shared between actions: the same parameter is described once in the crate.
     pub params: &'static [&'static ParamSpec],
     pub body: Option<BodySpec>,
+}
+
+/// What an action acts on: the API group (`""` for the core group) and version its path is
+/// under, and the plural of the resource (empty for discovery operations, which name the group
+/// and version they describe where their path has them). One per resource, in its actions
+/// module (`TARGET`), spelled by the resource's kind where the kind's constants describe it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target {
+    pub group: &'static str,
+    pub version: &'static str,
+    pub resource: &'static str,
+}
+
+impl Target {
+    /// The target of `K`'s actions, from `K`'s own `TypeMeta` and `Resource` constants.
+    pub const fn of<K: crate::runtime::Resource>() -> Target {
+        Target { group: K::GROUP, version: K::VERSION, resource: K::PLURAL }
+    }
 }
 
 /// Why parameters were refused (before anything is sent).
@@ -172,9 +186,9 @@ impl Action {
             "additionalProperties": false,
             "x-kubernetes": {
                 "verb": self.verb,
-                "group": self.group,
-                "version": self.version,
-                "resource": self.resource,
+                "group": self.target.group,
+                "version": self.target.version,
+                "resource": self.target.resource,
                 "method": self.method,
                 "path": self.path,
             },

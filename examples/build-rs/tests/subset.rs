@@ -27,8 +27,10 @@ fn sensors_are_those_of_the_chosen_resources() {
 
 #[test]
 fn actions_are_those_of_the_chosen_resources() {
-    let resources: BTreeSet<String> =
-        actions::REGISTRY.iter().map(|a| format!("{}/{}/{}", a.group, a.version, a.resource)).collect();
+    let resources: BTreeSet<String> = actions::REGISTRY
+        .iter()
+        .map(|a| format!("{}/{}/{}", a.target.group, a.target.version, a.target.resource))
+        .collect();
     let expected = [
         "/v1/secrets",
         "apps/v1/deployments",

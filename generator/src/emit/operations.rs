@@ -5,7 +5,7 @@
 use super::modules::emit_resource_tree;
 use super::types::type_tokens;
 use super::{doc_attrs, FileContent};
-use crate::ir::actions::ParamSpec;
+use crate::ir::actions::{ParamSpec, Target};
 use crate::ir::features::Features;
 use crate::ir::{Api, Operation, Param, PatchCheck, PathPiece, TypeRef};
 use proc_macro2::TokenStream;
@@ -19,6 +19,7 @@ pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileCon
         modules.entry(op.module.clone()).or_default().push(op);
     }
     emit_resource_tree("actions", modules.keys(), features, files, |module| {
+        let target = api.targets.get(module).map(|t| emit_target(api, t));
         let ops = modules.get(module).into_iter().flatten().map(|op| {
             let function = emit_operation(api, op);
             let action = emit_action(api, op);
@@ -30,16 +31,43 @@ pub fn emit(api: &Api, features: &Features, files: &mut BTreeMap<String, FileCon
             let params = emit_param_specs(&api.param_specs);
             quote!(#queries #registry #params)
         });
-        quote!(#root #(#ops)*)
+        quote!(#root #target #(#ops)*)
     });
+}
+
+/// The module's `TARGET`: what its actions act on, from the kind's constants where they
+/// describe the resource.
+fn emit_target(api: &Api, target: &Target) -> TokenStream {
+    let value = match &target.kind {
+        Some(kind) => {
+            let kind = type_tokens(api, &TypeRef::Named(kind.clone()), &[]);
+            quote!(crate::runtime::actions::Target::of::<#kind>())
+        }
+        None => target_literal(&target.group, &target.version, &target.resource),
+    };
+    let doc = format!(" What the actions of `{}` act on.", target.resource);
+    quote! {
+        #[doc = #doc]
+        #[cfg(feature = "actions")]
+        pub static TARGET: crate::runtime::actions::Target = #value;
+    }
+}
+
+fn target_literal(group: &str, version: &str, resource: &str) -> TokenStream {
+    quote!(crate::runtime::actions::Target { group: #group, version: #version, resource: #resource })
 }
 
 /// The static descriptor the generic action runner works from.
 fn emit_action(api: &Api, op: &Operation) -> TokenStream {
     let name = &op.id;
     let static_name = format_ident!("{}", op.static_name);
-    let (group, version) = (&op.group, &op.version);
-    let resource = op.resource.as_ref().map_or("", |key| key.plural.as_str());
+    let target = if op.shared_target {
+        quote!(&TARGET)
+    } else {
+        let literal =
+            target_literal(&op.group, &op.version, op.resource.as_ref().map_or("", |key| key.plural.as_str()));
+        quote!(&#literal)
+    };
     let verb = op.verb.map_or("", crate::ir::Verb::as_str);
     let description = op.doc.as_deref().unwrap_or("");
     let method = op.method.to_uppercase();
@@ -82,9 +110,7 @@ fn emit_action(api: &Api, op: &Operation) -> TokenStream {
         #[cfg(feature = "actions")]
         pub static #static_name: crate::runtime::actions::Action = crate::runtime::actions::Action {
             name: #name,
-            group: #group,
-            version: #version,
-            resource: #resource,
+            target: #target,
             verb: #verb,
             description: #description,
             method: #method,

@@ -2,7 +2,7 @@
 //! after the group, version and plural; and the query parameter sets they share.
 
 use super::names::{dedupe, module_ident, snake_ident, Scope};
-use super::{Action, Operation, Param, ParamLocation, Resource, ResourceKey, TypeRef};
+use super::{Action, Api, Operation, Param, ParamLocation, Resource, ResourceKey, TypeRef};
 use crate::vocabulary::api_prefix;
 use heck::ToUpperCamelCase;
 use std::collections::{BTreeMap, BTreeSet};
@@ -171,7 +171,7 @@ pub fn name_actions(operations: &mut [Operation]) -> Vec<ParamSpec> {
         let mut statics = if module.is_empty() {
             Scope::reserving(specs.values().map(String::as_str).chain(["REGISTRY"]))
         } else {
-            Scope::default()
+            Scope::reserving(["TARGET"])
         };
         for (&i, ident) in ops.iter().zip(idents) {
             operations[i].static_name = statics.claim(&ident.to_uppercase(), "_");
@@ -265,4 +265,42 @@ mod tests {
         assert_eq!(plural_module("mysqldbs", "MysqlDb"), "mysql_dbs");
         assert_eq!(plural_module("odd", "NetworkPolicy"), "odd");
     }
+}
+
+/// The `TARGET` static of an actions module whose actions act on one resource: what they act
+/// on, written once for all of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub group: String,
+    pub version: String,
+    pub resource: String,
+    /// The definition of the resource's kind when the kind's `TypeMeta` and `Resource` impls
+    /// describe this resource, so the target is spelled by them (`Target::of::<Kind>()`).
+    pub kind: Option<String>,
+}
+
+/// The shared targets, by actions module, and each operation's `shared_target`: a module
+/// gets one when its actions act on a single resource.
+pub fn targets(api: &mut Api) {
+    let mut keys: BTreeMap<Vec<String>, BTreeSet<ResourceKey>> = BTreeMap::new();
+    for op in api.operations.iter().filter(|o| o.has_action()) {
+        if let Some(key) = &op.resource {
+            keys.entry(op.module.clone()).or_default().insert(key.clone());
+        }
+    }
+    let mut targets = BTreeMap::new();
+    for (module, keys) in keys {
+        let mut keys = keys.into_iter();
+        let (Some(key), None) = (keys.next(), keys.next()) else { continue };
+        let kind = api.resource(&key).filter(|r| api.resource_of(&r.type_def) == Some(*r)).filter(|r| {
+            let gvk = api.type_def(&r.type_def).and_then(|t| t.type_meta.as_ref()).unwrap_or(&r.gvk);
+            gvk.group == key.group && gvk.version == key.version
+        });
+        let kind = kind.map(|r| r.type_def.clone());
+        targets.insert(module, Target { group: key.group, version: key.version, resource: key.plural, kind });
+    }
+    for op in api.operations.iter_mut() {
+        op.shared_target = op.has_action() && op.resource.is_some() && targets.contains_key(&op.module);
+    }
+    api.targets = targets;
 }

@@ -27,12 +27,14 @@ pub fn build(spec: &Spec, selection: &super::filter::Selection) -> Result<Api> {
         query_sets,
         group_modules,
         param_specs: Vec::new(),
+        targets: Default::default(),
         features: Default::default(),
         sensors: Default::default(),
     };
     super::filter::apply(&mut api, selection)?;
     // Names of what is emitted, among what is left; then what is decided from those names.
     api.param_specs = super::actions::name_actions(&mut api.operations);
+    super::actions::targets(&mut api);
     super::operations::delete_answers_with_the_kind(&mut api.operations, &api.resources);
     api.features = super::features::features(&api);
     api.sensors = super::sensors::sensors(&api);

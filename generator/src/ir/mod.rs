@@ -38,6 +38,8 @@ pub struct Api {
     pub group_modules: BTreeMap<String, String>,
     /// The parameter descriptors the actions share, sorted by what they describe.
     pub param_specs: Vec<actions::ParamSpec>,
+    /// The `TARGET` of each actions module whose actions act on one resource.
+    pub targets: BTreeMap<Vec<String>, actions::Target>,
     /// The emitted crate's cargo features: which module each gates, what each enables.
     pub features: features::Features,
     /// Every sensor, and the metadata impls they need.
@@ -305,6 +307,8 @@ pub struct Operation {
     pub module: Vec<String>,
     /// Its query struct in [`Api::query_sets`], if it takes query parameters.
     pub query: Option<String>,
+    /// Its action refers to its module's `TARGET` ([`Api::targets`]) for what it acts on.
+    pub shared_target: bool,
 }
 
 /// (group, version, plural).

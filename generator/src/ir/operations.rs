@@ -102,6 +102,7 @@ pub fn operations(spec: &Spec) -> Result<Vec<Operation>> {
             deprecated: op.deprecated,
             module: Vec::new(),
             query: None,
+            shared_target: false,
         });
     }
     ops.sort_by(|a, b| a.id.cmp(&b.id));

@@ -3532,9 +3532,11 @@ pub fn get_api_versions() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_API_VERSIONS: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAPIVersions",
-    group: "",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get available API versions",
     method: "GET",
@@ -3561,9 +3563,11 @@ pub fn get_code_version() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_CODE_VERSION: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCodeVersion",
-    group: "",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get the version information for this server",
     method: "GET",
@@ -3590,9 +3594,11 @@ pub fn get_service_account_issuer_open_id_configuration() -> ::core::result::Res
 #[cfg(feature = "actions")]
 pub static GET_SERVICE_ACCOUNT_ISSUER_OPEN_ID_CONFIGURATION: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getServiceAccountIssuerOpenIDConfiguration",
-    group: "",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get service account issuer OpenID configuration, also known as the 'OIDC discovery doc'",
     method: "GET",
@@ -3619,9 +3625,11 @@ pub fn get_service_account_issuer_open_id_keyset() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_SERVICE_ACCOUNT_ISSUER_OPEN_ID_KEYSET: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getServiceAccountIssuerOpenIDKeyset",
-    group: "",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get service account issuer OpenID JSON Web Key Set (contains public token verification keys)",
     method: "GET",
@@ -3648,9 +3656,11 @@ pub fn log_file_handler(
 #[cfg(feature = "actions")]
 pub static LOG_FILE_HANDLER: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "logFileHandler",
-    group: "",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "",
     method: "GET",
@@ -3675,9 +3685,11 @@ pub fn log_file_list_handler() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static LOG_FILE_LIST_HANDLER: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "logFileListHandler",
-    group: "",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "",
     method: "GET",

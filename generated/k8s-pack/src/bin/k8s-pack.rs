@@ -116,7 +116,8 @@ fn main() -> ExitCode {
             let filter = filter.as_deref().unwrap_or("").to_ascii_lowercase();
             let mut out = io::BufWriter::new(io::stdout().lock());
             let written = REGISTRY.iter().filter(|a| matches(a, &filter)).try_for_each(|action| {
-                let resource = [action.group, action.version, action.resource]
+                let target = action.target;
+                let resource = [target.group, target.version, target.resource]
                     .iter()
                     .filter(|s| !s.is_empty())
                     .copied()
@@ -362,7 +363,7 @@ fn sense_custom_resources(
 }
 
 fn matches(action: &Action, filter: &str) -> bool {
-    [action.name, action.resource, action.group].iter().any(|s| s.to_ascii_lowercase().contains(filter))
+    [action.name, action.target.resource, action.target.group].iter().any(|s| s.to_ascii_lowercase().contains(filter))
 }
 
 fn lookup(name: &str) -> Result<&'static Action, ExitCode> {

@@ -25,9 +25,11 @@ pub fn get_admissionregistration_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_ADMISSIONREGISTRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAdmissionregistrationAPIGroup",
-    group: "admissionregistration.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "admissionregistration.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

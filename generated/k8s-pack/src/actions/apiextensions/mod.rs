@@ -21,9 +21,11 @@ pub fn get_apiextensions_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APIEXTENSIONS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getApiextensionsAPIGroup",
-    group: "apiextensions.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "apiextensions.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

@@ -21,9 +21,11 @@ pub fn get_apiregistration_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APIREGISTRATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getApiregistrationAPIGroup",
-    group: "apiregistration.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "apiregistration.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

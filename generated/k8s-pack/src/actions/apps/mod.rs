@@ -21,9 +21,11 @@ pub fn get_apps_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APPS_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAppsAPIGroup",
-    group: "apps",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "apps",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

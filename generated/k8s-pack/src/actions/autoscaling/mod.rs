@@ -23,9 +23,11 @@ pub fn get_autoscaling_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTOSCALING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAutoscalingAPIGroup",
-    group: "autoscaling",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "autoscaling",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

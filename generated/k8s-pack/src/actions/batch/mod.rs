@@ -21,9 +21,11 @@ pub fn get_batch_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_BATCH_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getBatchAPIGroup",
-    group: "batch",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "batch",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

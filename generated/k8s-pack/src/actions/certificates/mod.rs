@@ -25,9 +25,11 @@ pub fn get_certificates_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_CERTIFICATES_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCertificatesAPIGroup",
-    group: "certificates.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "certificates.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

@@ -25,9 +25,11 @@ pub fn get_coordination_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_COORDINATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCoordinationAPIGroup",
-    group: "coordination.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "coordination.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

@@ -23,9 +23,11 @@ pub fn get_core_api_versions() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_CORE_API_VERSIONS: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCoreAPIVersions",
-    group: "",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get available API versions",
     method: "GET",

@@ -21,9 +21,11 @@ pub fn get_flowcontrol_apiserver_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_FLOWCONTROL_APISERVER_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getFlowcontrolApiserverAPIGroup",
-    group: "flowcontrol.apiserver.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "flowcontrol.apiserver.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

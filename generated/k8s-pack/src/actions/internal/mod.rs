@@ -21,9 +21,11 @@ pub fn get_internal_apiserver_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_INTERNAL_APISERVER_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getInternalApiserverAPIGroup",
-    group: "internal.apiserver.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "internal.apiserver.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

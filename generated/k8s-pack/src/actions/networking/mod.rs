@@ -23,9 +23,11 @@ pub fn get_networking_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_NETWORKING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getNetworkingAPIGroup",
-    group: "networking.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "networking.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

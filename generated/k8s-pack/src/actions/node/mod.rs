@@ -21,9 +21,11 @@ pub fn get_node_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_NODE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getNodeAPIGroup",
-    group: "node.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "node.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

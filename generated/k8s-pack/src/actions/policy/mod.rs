@@ -21,9 +21,11 @@ pub fn get_policy_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_POLICY_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getPolicyAPIGroup",
-    group: "policy",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "policy",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

@@ -21,9 +21,11 @@ pub fn get_rbac_authorization_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RBAC_AUTHORIZATION_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getRbacAuthorizationAPIGroup",
-    group: "rbac.authorization.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "rbac.authorization.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

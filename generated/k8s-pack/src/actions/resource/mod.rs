@@ -27,9 +27,11 @@ pub fn get_resource_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RESOURCE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getResourceAPIGroup",
-    group: "resource.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "resource.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

@@ -23,9 +23,11 @@ pub fn get_scheduling_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_SCHEDULING_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getSchedulingAPIGroup",
-    group: "scheduling.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "scheduling.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

@@ -23,9 +23,11 @@ pub fn get_storage_api_group() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGE_API_GROUP: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStorageAPIGroup",
-    group: "storage.k8s.io",
-    version: "",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "storage.k8s.io",
+        version: "",
+        resource: "",
+    },
     verb: "get",
     description: "get information of a group",
     method: "GET",

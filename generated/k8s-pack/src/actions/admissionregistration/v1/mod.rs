@@ -27,9 +27,11 @@ pub fn get_admissionregistration_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_ADMISSIONREGISTRATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAdmissionregistrationV1APIResources",
-    group: "admissionregistration.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "admissionregistration.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -23,9 +23,11 @@ pub fn get_admissionregistration_v1alpha1_api_resources() -> ::core::result::Res
 #[cfg(feature = "actions")]
 pub static GET_ADMISSIONREGISTRATION_V1ALPHA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAdmissionregistrationV1alpha1APIResources",
-    group: "admissionregistration.k8s.io",
-    version: "v1alpha1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "admissionregistration.k8s.io",
+        version: "v1alpha1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

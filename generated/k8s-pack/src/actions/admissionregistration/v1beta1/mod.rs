@@ -23,9 +23,11 @@ pub fn get_admissionregistration_v1beta1_api_resources() -> ::core::result::Resu
 #[cfg(feature = "actions")]
 pub static GET_ADMISSIONREGISTRATION_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAdmissionregistrationV1beta1APIResources",
-    group: "admissionregistration.k8s.io",
-    version: "v1beta1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "admissionregistration.k8s.io",
+        version: "v1beta1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -22,9 +22,11 @@ pub fn get_apiextensions_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APIEXTENSIONS_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getApiextensionsV1APIResources",
-    group: "apiextensions.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "apiextensions.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -22,9 +22,11 @@ pub fn get_apiregistration_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APIREGISTRATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getApiregistrationV1APIResources",
-    group: "apiregistration.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "apiregistration.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -26,9 +26,11 @@ pub fn get_apps_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_APPS_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAppsV1APIResources",
-    group: "apps",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "apps",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -23,9 +23,11 @@ pub fn get_authentication_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTHENTICATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAuthenticationV1APIResources",
-    group: "authentication.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "authentication.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -22,9 +22,11 @@ pub fn get_autoscaling_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_AUTOSCALING_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getAutoscalingV1APIResources",
-    group: "autoscaling",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "autoscaling",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -23,9 +23,11 @@ pub fn get_batch_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_BATCH_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getBatchV1APIResources",
-    group: "batch",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "batch",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

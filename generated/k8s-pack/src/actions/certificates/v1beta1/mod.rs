@@ -23,9 +23,11 @@ pub fn get_certificates_v1beta1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_CERTIFICATES_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCertificatesV1beta1APIResources",
-    group: "certificates.k8s.io",
-    version: "v1beta1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "certificates.k8s.io",
+        version: "v1beta1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -22,9 +22,11 @@ pub fn get_coordination_v1alpha2_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_COORDINATION_V1ALPHA2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCoordinationV1alpha2APIResources",
-    group: "coordination.k8s.io",
-    version: "v1alpha2",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "coordination.k8s.io",
+        version: "v1alpha2",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -38,9 +38,11 @@ pub fn get_core_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_CORE_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getCoreV1APIResources",
-    group: "",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -23,9 +23,11 @@ pub fn get_flowcontrol_apiserver_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_FLOWCONTROL_APISERVER_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getFlowcontrolApiserverV1APIResources",
-    group: "flowcontrol.apiserver.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "flowcontrol.apiserver.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

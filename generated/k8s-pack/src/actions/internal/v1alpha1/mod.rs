@@ -22,9 +22,11 @@ pub fn get_internal_apiserver_v1alpha1_api_resources() -> ::core::result::Result
 #[cfg(feature = "actions")]
 pub static GET_INTERNAL_APISERVER_V1ALPHA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getInternalApiserverV1alpha1APIResources",
-    group: "internal.apiserver.k8s.io",
-    version: "v1alpha1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "internal.apiserver.k8s.io",
+        version: "v1alpha1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -26,9 +26,11 @@ pub fn get_networking_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_NETWORKING_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getNetworkingV1APIResources",
-    group: "networking.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "networking.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

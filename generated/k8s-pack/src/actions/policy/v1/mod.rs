@@ -22,9 +22,11 @@ pub fn get_policy_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_POLICY_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getPolicyV1APIResources",
-    group: "policy",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "policy",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

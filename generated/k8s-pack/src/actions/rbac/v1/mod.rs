@@ -25,9 +25,11 @@ pub fn get_rbac_authorization_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RBAC_AUTHORIZATION_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getRbacAuthorizationV1APIResources",
-    group: "rbac.authorization.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "rbac.authorization.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

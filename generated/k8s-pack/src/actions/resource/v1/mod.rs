@@ -25,9 +25,11 @@ pub fn get_resource_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RESOURCE_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getResourceV1APIResources",
-    group: "resource.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "resource.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

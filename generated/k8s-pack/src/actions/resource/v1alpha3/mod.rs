@@ -23,9 +23,11 @@ pub fn get_resource_v1alpha3_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RESOURCE_V1ALPHA3_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getResourceV1alpha3APIResources",
-    group: "resource.k8s.io",
-    version: "v1alpha3",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "resource.k8s.io",
+        version: "v1alpha3",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -26,9 +26,11 @@ pub fn get_resource_v1beta2_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_RESOURCE_V1BETA2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getResourceV1beta2APIResources",
-    group: "resource.k8s.io",
-    version: "v1beta2",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "resource.k8s.io",
+        version: "v1beta2",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

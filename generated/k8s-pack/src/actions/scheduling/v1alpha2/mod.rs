@@ -23,9 +23,11 @@ pub fn get_scheduling_v1alpha2_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_SCHEDULING_V1ALPHA2_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getSchedulingV1alpha2APIResources",
-    group: "scheduling.k8s.io",
-    version: "v1alpha2",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "scheduling.k8s.io",
+        version: "v1alpha2",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

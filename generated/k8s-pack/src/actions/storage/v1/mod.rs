@@ -27,9 +27,11 @@ pub fn get_storage_v1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGE_V1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStorageV1APIResources",
-    group: "storage.k8s.io",
-    version: "v1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "storage.k8s.io",
+        version: "v1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

@@ -22,9 +22,11 @@ pub fn get_storage_v1beta1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGE_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStorageV1beta1APIResources",
-    group: "storage.k8s.io",
-    version: "v1beta1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "storage.k8s.io",
+        version: "v1beta1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",

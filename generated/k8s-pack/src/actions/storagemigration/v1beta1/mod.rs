@@ -22,9 +22,11 @@ pub fn get_storagemigration_v1beta1_api_resources() -> ::core::result::Result<
 #[cfg(feature = "actions")]
 pub static GET_STORAGEMIGRATION_V1BETA1_API_RESOURCES: crate::runtime::actions::Action = crate::runtime::actions::Action {
     name: "getStoragemigrationV1beta1APIResources",
-    group: "storagemigration.k8s.io",
-    version: "v1beta1",
-    resource: "",
+    target: &crate::runtime::actions::Target {
+        group: "storagemigration.k8s.io",
+        version: "v1beta1",
+        resource: "",
+    },
     verb: "get",
     description: "get available resources",
     method: "GET",
