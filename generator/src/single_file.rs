@@ -34,7 +34,7 @@ impl Default for Parts {
 impl Parts {
     /// The features on in the module: these parts and `all-apis`, with every feature they
     /// enable in the `[features]` table of `manifest` (the emitted `Cargo.toml`), transitively.
-    pub fn enabled(&self, manifest: &str) -> Result<Features> {
+    pub fn enabled(&self, manifest: &str) -> Result<Enabled> {
         const MANIFEST: &str = "Cargo.toml";
         let doc: toml_edit::DocumentMut =
             manifest.parse().map_err(|e: toml_edit::TomlError| format_error(MANIFEST, e.message()))?;
@@ -54,15 +54,15 @@ impl Parts {
                 todo.extend(enables(&feature));
             }
         }
-        Ok(Features(on))
+        Ok(Enabled(on))
     }
 }
 
 /// The features that hold in the module: `feature = "name"` is true exactly for these.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Features(BTreeSet<String>);
+pub struct Enabled(BTreeSet<String>);
 
-impl Features {
+impl Enabled {
     pub fn feature(&self, name: &str) -> bool {
         self.0.contains(name)
     }
@@ -122,7 +122,7 @@ fn inline_modules(
     file: &str,
     dir: &ModuleDir,
     files: &BTreeMap<String, String>,
-    parts: &Features,
+    parts: &Enabled,
 ) -> Result<()> {
     items.retain_mut(|item| keep(item_attrs(item), parts));
     for item in items.iter_mut() {
@@ -181,7 +181,7 @@ fn item_attrs(item: &mut Item) -> Option<&mut Vec<Attribute>> {
 }
 
 /// Resolves the feature cfgs of `attrs` in place; false if the node they belong to goes.
-fn keep(attrs: Option<&mut Vec<Attribute>>, parts: &Features) -> bool {
+fn keep(attrs: Option<&mut Vec<Attribute>>, parts: &Enabled) -> bool {
     let Some(attrs) = attrs else { return true };
     let mut kept = Vec::with_capacity(attrs.len());
     for attr in attrs.drain(..) {
@@ -223,7 +223,7 @@ enum Cfg {
     Other(Box<Meta>),
 }
 
-fn simplify(meta: &Meta, parts: &Features) -> Cfg {
+fn simplify(meta: &Meta, parts: &Enabled) -> Cfg {
     match meta {
         Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
             Expr::Lit(syn::ExprLit { lit: Lit::Str(name), .. }) => Cfg::Known(parts.feature(&name.value())),
@@ -268,7 +268,7 @@ fn simplify(meta: &Meta, parts: &Features) -> Cfg {
 /// The pass over the whole tree once the modules are inline: cfgs on nested nodes (impl and
 /// trait items, fields, variants, match arms, statements, array elements) and doc examples.
 struct Resolve {
-    parts: Features,
+    parts: Enabled,
     /// The opening fence of the doc code block we are in, if any (blocks span attributes).
     fence: Option<String>,
 }

@@ -124,6 +124,21 @@ impl ResourcePath {
         })
     }
 
+    /// The collection of `plural` in `group`/`version`, in one namespace (`{namespace}`) or
+    /// across the cluster.
+    pub fn of_collection(group: &str, version: &str, namespaced: bool, plural: &str) -> ResourcePath {
+        ResourcePath {
+            group: group.to_string(),
+            version: version.to_string(),
+            legacy_watch: false,
+            namespaced,
+            plural: plural.to_string(),
+            name_param: None,
+            subresource: None,
+            rest: Vec::new(),
+        }
+    }
+
     /// `/api/v1` or `/apis/{group}/{version}`.
     pub fn group_version_prefix(&self) -> String {
         if self.group.is_empty() {

@@ -292,11 +292,7 @@ pub fn targets(api: &mut Api) {
     for (module, keys) in keys {
         let mut keys = keys.into_iter();
         let (Some(key), None) = (keys.next(), keys.next()) else { continue };
-        let kind = api.resource(&key).filter(|r| api.resource_of(&r.type_def) == Some(*r)).filter(|r| {
-            let gvk = api.type_def(&r.type_def).and_then(|t| t.type_meta.as_ref()).unwrap_or(&r.gvk);
-            gvk.group == key.group && gvk.version == key.version
-        });
-        let kind = kind.map(|r| r.type_def.clone());
+        let kind = api.resource(&key).filter(|r| api.kind_describes(r)).map(|r| r.type_def.clone());
         targets.insert(module, Target { group: key.group, version: key.version, resource: key.plural, kind });
     }
     for op in api.operations.iter_mut() {

@@ -35,7 +35,7 @@ pub fn build(spec: &Spec, selection: &super::filter::Selection) -> Result<Api> {
     // Names of what is emitted, among what is left; then what is decided from those names.
     api.param_specs = super::actions::name_actions(&mut api.operations);
     super::actions::targets(&mut api);
-    super::operations::delete_answers_with_the_kind(&mut api.operations, &api.resources);
+    super::operations::delete_answers_with_the_kind(&mut api);
     api.features = super::features::features(&api);
     api.sensors = super::sensors::sensors(&api);
     Ok(api)

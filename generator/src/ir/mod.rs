@@ -360,6 +360,16 @@ impl Api {
         self.resources.iter().find(|r| r.is(key))
     }
 
+    /// The kind's `TypeMeta` and `Resource` impls describe `resource`, so its metadata can be
+    /// read from the kind's constants: not so where one kind serves two resources (the impls
+    /// are the first's) or the kind's own group/version/kind is another.
+    pub fn kind_describes(&self, resource: &Resource) -> bool {
+        self.resource_of(&resource.type_def) == Some(resource)
+            && self
+                .type_def(&resource.type_def)
+                .is_some_and(|t| t.type_meta.as_ref().is_none_or(|gvk| *gvk == resource.gvk))
+    }
+
     /// The resource whose kind is this definition.
     pub fn resource_of(&self, def_name: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.type_def == def_name)

@@ -177,12 +177,20 @@ fn patch_check(params: &[Param]) -> PatchCheck {
 }
 
 /// A delete of a resource itself answers with its kind (or a Status), whatever the spec
-/// declares; `resources` are the API's.
-pub fn delete_answers_with_the_kind(operations: &mut [Operation], resources: &[Resource]) {
-    for op in operations.iter_mut().filter(|op| op.action == Some(Action::Delete) && op.subresource.is_none()) {
-        let kind = op.resource.as_ref().and_then(|key| resources.iter().find(|r| r.is(key)));
-        if let (Some(kind), Some(_)) = (kind, &op.success) {
-            op.success = Some(TypeRef::Named(kind.type_def.clone()));
+/// declares.
+pub fn delete_answers_with_the_kind(api: &mut Api) {
+    let kinds: Vec<Option<String>> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let delete = op.action == Some(Action::Delete) && op.subresource.is_none() && op.success.is_some();
+            let key = op.resource.as_ref().filter(|_| delete)?;
+            Some(api.resource(key)?.type_def.clone())
+        })
+        .collect();
+    for (op, kind) in api.operations.iter_mut().zip(kinds) {
+        if let Some(kind) = kind {
+            op.success = Some(TypeRef::Named(kind));
         }
     }
 }

@@ -99,8 +99,7 @@ fn sensor(api: &Api, resource: &Resource) -> Option<SensorDef> {
         name: format!("{group}/{}/{}", resource.gvk.version, resource.plural),
         resource: resource.clone(),
         object_impl: false,
-        from_kind: api.resource_of(&resource.type_def) == Some(resource)
-            && api.type_def(&resource.type_def)?.type_meta.as_ref().is_none_or(|gvk| *gvk == resource.gvk),
+        from_kind: api.kind_describes(resource),
         module,
         namespaced_path: namespaced.map(|op| op.path.clone()),
         cluster_path: cluster.map(|op| op.path.clone()),

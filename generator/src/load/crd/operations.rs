@@ -134,14 +134,10 @@ fn build_op(target: &Target, s: &OpShape, t: &Operation) -> Operation {
     let speaks_own_kind = s.subresource != Some("scale");
 
     let path = ResourcePath {
-        group: names.group.clone(),
-        version: target.version.to_string(),
         legacy_watch: s.watch_prefix,
-        namespaced,
-        plural: names.plural.clone(),
         name_param: s.has_name.then(|| "name".to_string()),
         subresource: s.subresource.map(str::to_string),
-        rest: Vec::new(),
+        ..ResourcePath::of_collection(&names.group, target.version, namespaced, &names.plural)
     }
     .to_string();
     let id = format!(

@@ -212,19 +212,7 @@ fn custom_resource(fields: &serde_json::Map<String, Value>) -> Option<(ResourceI
     let version = served.clone().find(|v| flag(v, "storage")).or_else(|| served.clone().next())?;
     let version = version.get("name")?.as_str()?;
     let namespaced = spec.get("scope").and_then(Value::as_str) != Some("Cluster");
-    let list = |namespaced: bool| {
-        let path = ResourcePath {
-            group: group.to_string(),
-            version: version.to_string(),
-            legacy_watch: false,
-            namespaced,
-            plural: plural.to_string(),
-            name_param: None,
-            subresource: None,
-            rest: Vec::new(),
-        };
-        path.to_string()
-    };
+    let list = |namespaced: bool| ResourcePath::of_collection(group, version, namespaced, plural).to_string();
     let info = ResourceInfo {
         name: format!("{group}/{version}/{plural}"),
         api_version: api_version(group, version),
